@@ -1,0 +1,22 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
+#pragma once
+
+#include <systemd/sd-bus.h>
+
+/* D-Bus error names of io.pinbus1 (see docs/dbus-api.md). Every message names
+ * the line, device or key at fault. */
+#define PB_ERROR_NO_SUCH_LINE    "io.pinbus1.Error.NoSuchLine"
+#define PB_ERROR_LINE_BUSY       "io.pinbus1.Error.LineBusy"
+#define PB_ERROR_NOT_OUTPUT      "io.pinbus1.Error.NotOutput"
+#define PB_ERROR_NO_SUCH_DEVICE  "io.pinbus1.Error.NoSuchDevice"
+#define PB_ERROR_SENSOR_OFFLINE  "io.pinbus1.Error.SensorOffline"
+#define PB_ERROR_IO              "io.pinbus1.Error.IOError"
+#define PB_ERROR_INVALID_ARGS    SD_BUS_ERROR_INVALID_ARGS
+
+/*
+ * Sets *error from a negative errno r that an operation on `what` (a line or
+ * device name) failed with: -EBUSY becomes LineBusy, -ENODEV NoSuchDevice,
+ * -EINVAL/-ERANGE InvalidArgs, anything else IOError; the message is
+ * "<action> <what>: <strerror>". Returns r, for "return bus_error_errno(...)".
+ */
+int bus_error_errno(sd_bus_error *error, int r, const char *action, const char *what);

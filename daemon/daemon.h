@@ -1,0 +1,100 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
+#pragma once
+
+/*
+ * The daemon context: event loop, bus connection, and the objects it serves.
+ * Object files (chip.c, line.c, output.c, client.c, manager.c, simulator.c)
+ * see this struct; everything else about them is private to their file.
+ */
+
+#include <systemd/sd-bus.h>
+#include <systemd/sd-event.h>
+
+#include "config.h"
+#include "gpio-chip.h"
+#include "state.h"
+
+#define PINBUS_BUS_NAME    "io.pinbus1"
+#define PINBUS_OBJECT_ROOT "/io/pinbus1"
+#define PINBUS_CHIP_PREFIX   PINBUS_OBJECT_ROOT "/chip"
+#define PINBUS_LINE_PREFIX   PINBUS_OBJECT_ROOT "/line"
+#define PINBUS_OUTPUT_PREFIX PINBUS_OBJECT_ROOT "/output"
+
+/* The consumer name the daemon's line requests carry (gpioinfo shows it). */
+#define PINBUS_CONSUMER "pinbusd"
+
+typedef struct Chip Chip;
+typedef struct Line Line;
+typedef struct Output Output;
+typedef struct Client Client;
+
+typedef enum BusKind {
+        BUS_SYSTEM,
+        BUS_SESSION,
+        BUS_ADDRESS,
+} BusKind;
+
+typedef struct DaemonOptions {
+        bool simulate;
+        BusKind bus_kind;
+        const char *bus_address; /* BUS_ADDRESS */
+        const char *state_dir;
+        const char *dev_dir; /* where GPIO character devices are looked for, "/dev" */
+} DaemonOptions;
+
+typedef struct Daemon {
+        sd_event *event;
+        sd_bus *bus;
+        DaemonOptions options;
+
+        Config *config;
+        StateStore *state;
+
+        Chip **chips;
+        size_t n_chips;
+
+        Line **lines; /* every line of every chip, sorted by object name */
+        size_t n_lines;
+
+        Output **outputs; /* in config order */
+        size_t n_outputs;
+
+        Client *clients; /* bus peers that hold lines */
+} Daemon;
+
+/*
+ * Creates the daemon for config (taking ownership of it): connects to the bus
+ * and opens chips (the simulator's, or every GPIO character device), creates
+ * the chip, line and output objects and registers them. Does not yet request
+ * the bus name. Errors are logged; returns a negative errno.
+ */
+int daemon_new(const DaemonOptions *options, Config *config, Daemon **ret);
+
+/* Requests the bus name, tells systemd READY=1, and runs the event loop until
+ * SIGTERM or SIGINT. Returns the loop's exit code (0) or a negative errno. */
+int daemon_run(Daemon *d);
+
+/* Releases every line, writes pending state, and frees the daemon. Returns NULL. */
+Daemon *daemon_free(Daemon *d);
+DEFINE_TRIVIAL_CLEANUP_FUNC(Daemon *, daemon_free)
+
+/*
+ * Finds the line a spec names: a line's object name (its kernel name, or
+ * "<chip>_<offset>" when it has none or another line has it), or
+ * "<chip>:<offset>" with a chip's kernel name or label. On failure sets
+ * *error (InvalidArgs for a malformed spec, NoSuchLine for one that names
+ * nothing) with a message naming the spec, and returns a negative errno.
+ */
+int daemon_find_line(Daemon *d, const char *spec, Line **ret, sd_bus_error *error);
+
+/* Finds a line by its object name; NULL if none. */
+Line *daemon_find_line_by_object_name(Daemon *d, const char *name);
+
+/* Finds a chip by kernel name, or else by label; NULL if none. */
+Chip *daemon_find_chip(Daemon *d, const char *name_or_label);
+
+/* Finds a configured output by name; NULL if none. */
+Output *daemon_find_output(Daemon *d, const char *name);
+
+/* Whether the daemon runs on the simulator (--simulate). */
+bool daemon_is_simulating(const Daemon *d);
