@@ -5,13 +5,13 @@
 
 /* D-Bus error names of io.pinbus1 (see docs/dbus-api.md). Every message names
  * the line, device or key at fault. */
-#define PB_ERROR_NO_SUCH_LINE    "io.pinbus1.Error.NoSuchLine"
-#define PB_ERROR_LINE_BUSY       "io.pinbus1.Error.LineBusy"
-#define PB_ERROR_NOT_OUTPUT      "io.pinbus1.Error.NotOutput"
-#define PB_ERROR_NO_SUCH_DEVICE  "io.pinbus1.Error.NoSuchDevice"
-#define PB_ERROR_SENSOR_OFFLINE  "io.pinbus1.Error.SensorOffline"
-#define PB_ERROR_IO              "io.pinbus1.Error.IOError"
-#define PB_ERROR_INVALID_ARGS    SD_BUS_ERROR_INVALID_ARGS
+#define PB_ERROR_NO_SUCH_LINE   "io.pinbus1.Error.NoSuchLine"
+#define PB_ERROR_LINE_BUSY      "io.pinbus1.Error.LineBusy"
+#define PB_ERROR_NOT_OUTPUT     "io.pinbus1.Error.NotOutput"
+#define PB_ERROR_NO_SUCH_DEVICE "io.pinbus1.Error.NoSuchDevice"
+#define PB_ERROR_SENSOR_OFFLINE "io.pinbus1.Error.SensorOffline"
+#define PB_ERROR_IO             "io.pinbus1.Error.IOError"
+#define PB_ERROR_INVALID_ARGS   SD_BUS_ERROR_INVALID_ARGS
 
 /*
  * Sets *error from a negative errno r that an operation on `what` (a line or

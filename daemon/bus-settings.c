@@ -20,7 +20,7 @@ typedef enum SettingKey {
 
 static const struct {
         const char *name;
-        const char *type; /* D-Bus signature; "t" stands for any integer type */
+        const char *type;     /* D-Bus signature; "t" stands for any integer type */
         const char *expected; /* for messages */
 } keys[_KEY_MAX] = {
         [KEY_DIRECTION] = { "direction", "s", "input or output" },
@@ -93,8 +93,8 @@ static int read_integer(sd_bus_message *m, char type, int64_t *ret)
         return 0;
 }
 
-static int read_setting(sd_bus_message *m, const char *line, SettingKey k, const char *sig, ClaimSettings *cs,
-                        sd_bus_error *error)
+static int read_setting(sd_bus_message *m, const char *line, SettingKey k, const char *sig,
+                        ClaimSettings *cs, sd_bus_error *error)
 {
         PbLineSettings *s = &cs->settings;
         const char *str;
@@ -123,8 +123,8 @@ static int read_setting(sd_bus_message *m, const char *line, SettingKey k, const
                 }
                 if (v < 0)
                         return sd_bus_error_setf(error, PB_ERROR_INVALID_ARGS,
-                                                 "Invalid %s '%s' for line %s: expected %s", keys[k].name, str,
-                                                 line, keys[k].expected);
+                                                 "Invalid %s '%s' for line %s: expected %s", keys[k].name,
+                                                 str, line, keys[k].expected);
                 if (k == KEY_DIRECTION)
                         s->direction = (PbDirection)v;
                 else if (k == KEY_BIAS)
@@ -185,10 +185,11 @@ int bus_message_read_claim_settings(sd_bus_message *m, const char *line, ClaimSe
                         if (streq(keys[k].name, name))
                                 break;
                 if (k == _KEY_MAX)
-                        return sd_bus_error_setf(error, PB_ERROR_INVALID_ARGS,
-                                                 "Unknown setting '%s' for line %s (known: direction, bias, drive, "
-                                                 "edge, active-low, debounce-us, value, persist)",
-                                                 name, line);
+                        return sd_bus_error_setf(
+                                error, PB_ERROR_INVALID_ARGS,
+                                "Unknown setting '%s' for line %s (known: direction, bias, drive, "
+                                "edge, active-low, debounce-us, value, persist)",
+                                name, line);
                 if (seen[k])
                         return sd_bus_error_setf(error, PB_ERROR_INVALID_ARGS,
                                                  "Setting '%s' for line %s is given twice", name, line);
@@ -199,8 +200,8 @@ int bus_message_read_claim_settings(sd_bus_message *m, const char *line, ClaimSe
                         return r;
                 if (keys[k].type[0] == 't' ? !is_integer_signature(sig) : !streq(sig, keys[k].type))
                         return sd_bus_error_setf(error, PB_ERROR_INVALID_ARGS,
-                                                 "Setting '%s' for line %s must be %s ('%s'), not '%s'", name,
-                                                 line, type_name(keys[k].type), keys[k].type, sig);
+                                                 "Setting '%s' for line %s must be %s ('%s'), not '%s'",
+                                                 name, line, type_name(keys[k].type), keys[k].type, sig);
 
                 r = sd_bus_message_enter_container(m, 'v', sig);
                 if (r < 0)
@@ -222,11 +223,12 @@ int bus_message_read_claim_settings(sd_bus_message *m, const char *line, ClaimSe
                 return r;
 
         if (pb_line_settings_validate(&cs.settings, &reason) < 0)
-                return sd_bus_error_setf(error, PB_ERROR_INVALID_ARGS, "Invalid settings for line %s: %s", line,
-                                         reason);
+                return sd_bus_error_setf(error, PB_ERROR_INVALID_ARGS, "Invalid settings for line %s: %s",
+                                         line, reason);
         if (cs.value_given && cs.settings.direction != PB_DIRECTION_OUTPUT)
                 return sd_bus_error_setf(error, PB_ERROR_INVALID_ARGS,
-                                         "Invalid settings for line %s: 'value' needs direction=output", line);
+                                         "Invalid settings for line %s: 'value' needs direction=output",
+                                         line);
 
         *ret = cs;
         return 0;

@@ -189,8 +189,8 @@ static const sd_bus_vtable chip_vtable[] = {
         SD_BUS_VTABLE_END,
 };
 
-static int chip_object_find(sd_bus *bus, const char *path, const char *interface, void *userdata, void **found,
-                            sd_bus_error *error)
+static int chip_object_find(sd_bus *bus, const char *path, const char *interface, void *userdata,
+                            void **found, sd_bus_error *error)
 {
         Daemon *d = userdata;
         _cleanup_free_ char *name = NULL;

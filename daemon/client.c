@@ -17,7 +17,7 @@ static int on_client_gone(sd_bus_track *track, void *userdata)
         Client *c = userdata;
         Daemon *d = c->daemon;
 
-        log_debug("Client %s disconnected; releasing the %u line(s) it held", c->name, c->n_lines);
+        log_debug("Client %s disconnected while holding %u line(s)", c->name, c->n_lines);
         for (size_t i = 0; i < d->n_lines; i++)
                 if (line_get_owner(d->lines[i]) == c)
                         line_owner_gone(d->lines[i]);

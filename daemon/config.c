@@ -13,8 +13,8 @@
  */
 
 #include <dirent.h>
-#include <stdarg.h>
 #include <ini.h>
+#include <stdarg.h>
 
 #include "config.h"
 #include "line-spec.h"
@@ -31,7 +31,7 @@ typedef struct Parser {
         const char *path;
         FILE *f;
         char ***errors;
-        unsigned lineno;      /* line of the text the reader returned last */
+        unsigned lineno; /* line of the text the reader returned last */
         unsigned section_lineno;
         bool marker_pending;  /* the reader owes inih a marker line */
         bool section_ignored; /* the current section is bad: its keys are not checked */
@@ -180,7 +180,8 @@ static void parser_begin_section(Parser *p, const char *section)
                 name++;
 
         if (streq(kind, "button") || streq(kind, "sensor")) {
-                parser_error(p, p->lineno, "[%s] sections are not supported by this version of pinbusd", kind);
+                parser_error(p, p->lineno, "[%s] sections are not supported by this version of pinbusd",
+                             kind);
                 return;
         }
         if (!streq(kind, "output")) {
@@ -214,7 +215,8 @@ static int parse_bool_key(Parser *p, const char *key, const char *value, bool *r
         int b = pb_parse_boolean(value);
 
         if (b < 0) {
-                parser_error(p, p->lineno, "invalid value '%s' for '%s': expected yes or no (or on/off, true/false, 1/0)",
+                parser_error(p, p->lineno,
+                             "invalid value '%s' for '%s': expected yes or no (or on/off, true/false, 1/0)",
                              value, key);
                 return b;
         }
@@ -250,14 +252,16 @@ static void parser_output_key(Parser *p, const char *key, const char *value)
 
                 if (d < 0)
                         parser_error(p, p->lineno,
-                                     "invalid value '%s' for 'drive': expected push-pull, open-drain or open-source",
+                                     "invalid value '%s' for 'drive': expected push-pull, open-drain or "
+                                     "open-source",
                                      value);
                 else
                         o->drive = (PbDrive)d;
         } else
-                parser_error(p, p->lineno,
-                             "unknown key '%s' in [output %s] (known: line, initial, active-low, drive, restore)",
-                             key, o->name);
+                parser_error(
+                        p, p->lineno,
+                        "unknown key '%s' in [output %s] (known: line, initial, active-low, drive, restore)",
+                        key, o->name);
 }
 
 static int config_handler(void *user, const char *section, const char *name, const char *raw_value)
@@ -267,7 +271,9 @@ static int config_handler(void *user, const char *section, const char *name, con
 
         if (streq(name, SECTION_MARKER)) {
                 if (!isempty(raw_value))
-                        parser_error(p, p->lineno, "indented line: keys and sections must start at the beginning of the line");
+                        parser_error(
+                                p, p->lineno,
+                                "indented line: keys and sections must start at the beginning of the line");
                 else
                         parser_begin_section(p, section);
                 return 1;
@@ -282,8 +288,8 @@ static int config_handler(void *user, const char *section, const char *name, con
 
         if (p->last_key && streq(p->last_key, name)) {
                 parser_error(p, p->lineno,
-                             "'%s' is given twice in [%s] (an indented line continues the previous key)", name,
-                             section);
+                             "'%s' is given twice in [%s] (an indented line continues the previous key)",
+                             name, section);
                 return 1;
         }
         free(p->last_key);
@@ -357,14 +363,17 @@ int config_validate(Config *c, char ***errors)
                 OutputConfig *o = &c->outputs[i];
 
                 if (!o->line) {
-                        (void)strv_extendf(errors, "%s: [output %s] has no 'line =' key", o->source, o->name);
+                        (void)strv_extendf(errors, "%s: [output %s] has no 'line =' key", o->source,
+                                           o->name);
                         continue;
                 }
                 for (size_t j = 0; j < i; j++)
                         if (streq_ptr(c->outputs[j].line, o->line)) {
-                                (void)strv_extendf(errors, "%s: line %s of [output %s] is already used by [output %s] at %s",
-                                                   o->source, o->line, o->name, c->outputs[j].name,
-                                                   c->outputs[j].source);
+                                (void)strv_extendf(
+                                        errors,
+                                        "%s: line %s of [output %s] is already used by [output %s] at %s",
+                                        o->source, o->line, o->name, c->outputs[j].name,
+                                        c->outputs[j].source);
                                 break;
                         }
         }

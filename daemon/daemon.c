@@ -56,7 +56,8 @@ static int daemon_open_chips(Daemon *d)
 
         r = pb_gpiod_list_chips(d->options.dev_dir, &paths);
         if (r < 0)
-                return log_error_errno(r, "Cannot list GPIO chips in %s: %s", d->options.dev_dir, strerror(-r));
+                return log_error_errno(r, "Cannot list GPIO chips in %s: %s", d->options.dev_dir,
+                                       strerror(-r));
 
         for (char **p = paths; *p; p++) {
                 PbChip *pb;
@@ -117,8 +118,9 @@ static int daemon_index_lines(Daemon *d)
                                 if (asprintf(&fallback, "%s_%u", chip_get_name(c), off) < 0)
                                         return -ENOMEM;
                                 if (!isempty(name))
-                                        log_notice("Line %u of %s is named '%s' like an earlier line; it is %s",
-                                                   off, chip_get_name(c), name, fallback);
+                                        log_notice(
+                                                "Line %u of %s is named '%s' like an earlier line; it is %s",
+                                                off, chip_get_name(c), name, fallback);
                                 name = fallback;
                         }
                         r = line_set_object_name(l, name);
@@ -178,8 +180,9 @@ int daemon_find_line(Daemon *d, const char *spec, Line **ret, sd_bus_error *erro
         int r;
 
         if (isempty(spec))
-                return sd_bus_error_setf(error, PB_ERROR_INVALID_ARGS,
-                                         "Line spec is empty: give a line name such as GPIO17, or <chip>:<offset>");
+                return sd_bus_error_setf(
+                        error, PB_ERROR_INVALID_ARGS,
+                        "Line spec is empty: give a line name such as GPIO17, or <chip>:<offset>");
 
         /* Names first: a line name may itself contain ':'. */
         l = daemon_find_line_by_object_name(d, spec);
@@ -203,16 +206,17 @@ int daemon_find_line(Daemon *d, const char *spec, Line **ret, sd_bus_error *erro
         c = daemon_find_chip(d, ps.chip);
         if (!c) {
                 r = sd_bus_error_setf(error, PB_ERROR_NO_SUCH_LINE,
-                                      "No GPIO chip named or labelled '%s' (in line spec '%s')", ps.chip, spec);
+                                      "No GPIO chip named or labelled '%s' (in line spec '%s')", ps.chip,
+                                      spec);
                 pb_line_spec_done(&ps);
                 return r;
         }
         l = chip_get_line(c, ps.offset);
         if (!l) {
-                r = sd_bus_error_setf(error, PB_ERROR_NO_SUCH_LINE,
-                                      "Chip %s (%s) has no line %u (in line spec '%s'): its offsets are 0-%u",
-                                      chip_get_name(c), chip_get_label(c), ps.offset, spec,
-                                      chip_get_num_lines(c) - 1);
+                r = sd_bus_error_setf(
+                        error, PB_ERROR_NO_SUCH_LINE,
+                        "Chip %s (%s) has no line %u (in line spec '%s'): its offsets are 0-%u",
+                        chip_get_name(c), chip_get_label(c), ps.offset, spec, chip_get_num_lines(c) - 1);
                 pb_line_spec_done(&ps);
                 return r;
         }
@@ -353,10 +357,11 @@ int daemon_run(Daemon *d)
 
         r = sd_bus_request_name(d->bus, PINBUS_BUS_NAME, 0);
         if (r < 0)
-                return log_error_errno(r,
-                                       "Cannot own %s on the bus: %s (is another pinbusd running, or does the "
-                                       "D-Bus policy not let this user own it?)",
-                                       PINBUS_BUS_NAME, strerror(-r));
+                return log_error_errno(
+                        r,
+                        "Cannot own %s on the bus: %s (is another pinbusd running, or does the "
+                        "D-Bus policy not let this user own it?)",
+                        PINBUS_BUS_NAME, strerror(-r));
 
         log_info("Serving %zu line(s) on %zu chip(s) and %zu output(s) as %s (%s backend)", d->n_lines,
                  d->n_chips, d->n_outputs, PINBUS_BUS_NAME, d->options.simulate ? "simulator" : "gpiod");

@@ -14,8 +14,8 @@
 #include "gpio-chip.h"
 #include "state.h"
 
-#define PINBUS_BUS_NAME    "io.pinbus1"
-#define PINBUS_OBJECT_ROOT "/io/pinbus1"
+#define PINBUS_BUS_NAME      "io.pinbus1"
+#define PINBUS_OBJECT_ROOT   "/io/pinbus1"
 #define PINBUS_CHIP_PREFIX   PINBUS_OBJECT_ROOT "/chip"
 #define PINBUS_LINE_PREFIX   PINBUS_OBJECT_ROOT "/line"
 #define PINBUS_OUTPUT_PREFIX PINBUS_OBJECT_ROOT "/output"

@@ -208,15 +208,16 @@ static int line_busy(Line *l, sd_bus_error *error)
 {
         switch (l->holder) {
         case LINE_HELD_BY_CLIENT:
-                return sd_bus_error_setf(error, PB_ERROR_LINE_BUSY, "Line %s is claimed by %s", l->object_name,
-                                         client_get_name(l->owner));
+                return sd_bus_error_setf(error, PB_ERROR_LINE_BUSY, "Line %s is claimed by %s",
+                                         l->object_name, client_get_name(l->owner));
         case LINE_HELD_BY_OUTPUT:
-                return sd_bus_error_setf(error, PB_ERROR_LINE_BUSY, "Line %s is held by configured output '%s'",
-                                         l->object_name, output_get_name(l->output));
+                return sd_bus_error_setf(error, PB_ERROR_LINE_BUSY,
+                                         "Line %s is held by configured output '%s'", l->object_name,
+                                         output_get_name(l->output));
         default:
                 return sd_bus_error_setf(error, PB_ERROR_LINE_BUSY,
-                                         "Line %s is in use by another process (consumer '%s')", l->object_name,
-                                         l->info.consumer);
+                                         "Line %s is in use by another process (consumer '%s')",
+                                         l->object_name, l->info.consumer);
         }
 }
 
@@ -259,8 +260,7 @@ int line_claim(Line *l, Client *client, const PbLineSettings *settings, bool val
         PbLineSettings s = *settings;
         int r;
 
-        if (l->holder == LINE_HELD_BY_OUTPUT ||
-            (l->holder == LINE_HELD_BY_CLIENT && l->owner != client))
+        if (l->holder == LINE_HELD_BY_OUTPUT || (l->holder == LINE_HELD_BY_CLIENT && l->owner != client))
                 return line_busy(l, error);
 
         if (s.direction == PB_DIRECTION_OUTPUT && !value_given)
@@ -318,10 +318,13 @@ void line_owner_gone(Line *l)
         if (l->holder != LINE_HELD_BY_CLIENT)
                 return;
         if (!l->persist) {
+                log_debug("Line %s: released, its owner %s left", l->object_name, client_get_name(l->owner));
                 line_unrequest(l);
                 return;
         }
         /* Persistent: the daemon keeps the line as it is. */
+        log_debug("Line %s: kept by the daemon (persist), its owner %s left", l->object_name,
+                  client_get_name(l->owner));
         client_remove_line(l->owner);
         l->owner = NULL;
         l->holder = LINE_HELD_BY_DAEMON;
@@ -416,9 +419,10 @@ static int line_prepare_output(Line *l, const char *sender, bool initial, sd_bus
         }
 
         if (!line_is_output(l))
-                return sd_bus_error_setf(error, PB_ERROR_NOT_OUTPUT,
-                                         "Line %s is held as an input; claim it with direction=output to drive it",
-                                         l->object_name);
+                return sd_bus_error_setf(
+                        error, PB_ERROR_NOT_OUTPUT,
+                        "Line %s is held as an input; claim it with direction=output to drive it",
+                        l->object_name);
         return 0;
 }
 
@@ -512,8 +516,8 @@ static int wave_arm(Line *l, uint64_t usec)
 
         if (!l->wave_timer) {
                 /* Accuracy 1 µs: sd-event's default of 250 ms would smear every edge. */
-                r = sd_event_add_time(l->daemon->event, &l->wave_timer, CLOCK_MONOTONIC, usec, 1, on_wave_timer,
-                                      l);
+                r = sd_event_add_time(l->daemon->event, &l->wave_timer, CLOCK_MONOTONIC, usec, 1,
+                                      on_wave_timer, l);
                 if (r < 0)
                         return r;
                 (void)sd_event_source_set_description(l->wave_timer, "wave");
@@ -546,12 +550,13 @@ static int check_duration(Line *l, const char *what, uint64_t us, uint64_t min, 
 {
         if (us < min)
                 return sd_bus_error_setf(error, PB_ERROR_INVALID_ARGS,
-                                         "%s of %" PRIu64 " µs for line %s is below the minimum of %" PRIu64 " µs",
+                                         "%s of %" PRIu64 " µs for line %s is below the minimum of %" PRIu64
+                                         " µs",
                                          what, us, l->object_name, min);
         if (us > LINE_DURATION_MAX_US)
                 return sd_bus_error_setf(error, PB_ERROR_INVALID_ARGS,
-                                         "%s of %" PRIu64 " µs for line %s is above the maximum of %llu µs", what,
-                                         us, l->object_name, (unsigned long long)LINE_DURATION_MAX_US);
+                                         "%s of %" PRIu64 " µs for line %s is above the maximum of %llu µs",
+                                         what, us, l->object_name, (unsigned long long)LINE_DURATION_MAX_US);
         return 0;
 }
 
@@ -882,8 +887,8 @@ static const sd_bus_vtable line_vtable[] = {
         SD_BUS_VTABLE_END,
 };
 
-static int line_object_find(sd_bus *bus, const char *path, const char *interface, void *userdata, void **found,
-                            sd_bus_error *error)
+static int line_object_find(sd_bus *bus, const char *path, const char *interface, void *userdata,
+                            void **found, sd_bus_error *error)
 {
         Daemon *d = userdata;
         _cleanup_free_ char *name = NULL;
@@ -926,4 +931,3 @@ int line_add_bus_objects(Daemon *d)
                 return r;
         return sd_bus_add_node_enumerator(d->bus, NULL, PINBUS_LINE_PREFIX, line_node_enumerator, d);
 }
-

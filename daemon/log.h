@@ -19,10 +19,10 @@ int log_get_max_level(void);
 /* Logs and returns error (a negative errno, passed through for "return log_...(r, ...)"). */
 int log_internal(int level, int error, const char *format, ...) _printf_(3, 4);
 
-#define log_debug(...)   log_internal(LOG_DEBUG, 0, __VA_ARGS__)
-#define log_info(...)    log_internal(LOG_INFO, 0, __VA_ARGS__)
-#define log_notice(...)  log_internal(LOG_NOTICE, 0, __VA_ARGS__)
-#define log_warning(...) log_internal(LOG_WARNING, 0, __VA_ARGS__)
-#define log_error(...)   log_internal(LOG_ERR, 0, __VA_ARGS__)
+#define log_debug(...)                log_internal(LOG_DEBUG, 0, __VA_ARGS__)
+#define log_info(...)                 log_internal(LOG_INFO, 0, __VA_ARGS__)
+#define log_notice(...)               log_internal(LOG_NOTICE, 0, __VA_ARGS__)
+#define log_warning(...)              log_internal(LOG_WARNING, 0, __VA_ARGS__)
+#define log_error(...)                log_internal(LOG_ERR, 0, __VA_ARGS__)
 #define log_warning_errno(error, ...) log_internal(LOG_WARNING, (error), __VA_ARGS__)
 #define log_error_errno(error, ...)   log_internal(LOG_ERR, (error), __VA_ARGS__)

@@ -48,18 +48,16 @@ int main(int argc, char *argv[])
                 ARG_STATE_DIR,
                 ARG_CHECK_CONFIG,
         };
-        static const struct option options[] = {
-                { "help", no_argument, NULL, 'h' },
-                { "version", no_argument, NULL, ARG_VERSION },
-                { "simulate", no_argument, NULL, ARG_SIMULATE },
-                { "session", no_argument, NULL, ARG_SESSION },
-                { "bus-address", required_argument, NULL, ARG_BUS_ADDRESS },
-                { "config", required_argument, NULL, ARG_CONFIG },
-                { "state-dir", required_argument, NULL, ARG_STATE_DIR },
-                { "check-config", no_argument, NULL, ARG_CHECK_CONFIG },
-                { "verbose", no_argument, NULL, 'v' },
-                {}
-        };
+        static const struct option options[] = { { "help", no_argument, NULL, 'h' },
+                                                 { "version", no_argument, NULL, ARG_VERSION },
+                                                 { "simulate", no_argument, NULL, ARG_SIMULATE },
+                                                 { "session", no_argument, NULL, ARG_SESSION },
+                                                 { "bus-address", required_argument, NULL, ARG_BUS_ADDRESS },
+                                                 { "config", required_argument, NULL, ARG_CONFIG },
+                                                 { "state-dir", required_argument, NULL, ARG_STATE_DIR },
+                                                 { "check-config", no_argument, NULL, ARG_CHECK_CONFIG },
+                                                 { "verbose", no_argument, NULL, 'v' },
+                                                 {} };
         DaemonOptions opts = {
                 .bus_kind = BUS_SYSTEM,
                 .dev_dir = "/dev",
@@ -78,7 +76,8 @@ int main(int argc, char *argv[])
                         help();
                         return EXIT_SUCCESS;
                 case ARG_VERSION:
-                        printf("pinbusd %s (libgpiod backend: %s)\n", PACKAGE_VERSION, HAVE_LIBGPIOD ? "yes" : "no");
+                        printf("pinbusd %s (libgpiod backend: %s)\n", PACKAGE_VERSION,
+                               HAVE_LIBGPIOD ? "yes" : "no");
                         return EXIT_SUCCESS;
                 case ARG_SIMULATE:
                         opts.simulate = true;

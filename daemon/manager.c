@@ -1,11 +1,11 @@
 /* SPDX-License-Identifier: LGPL-2.1-or-later */
 
+#include "manager.h"
 #include "bus-error.h"
 #include "bus-settings.h"
 #include "chip.h"
 #include "client.h"
 #include "line.h"
-#include "manager.h"
 #include "output.h"
 
 static int property_get_version(sd_bus *bus, const char *path, const char *interface, const char *property,
@@ -79,7 +79,8 @@ static int method_claim_line(sd_bus_message *m, void *userdata, sd_bus_error *er
                 return r;
         if (!sender)
                 return sd_bus_error_setf(error, PB_ERROR_INVALID_ARGS,
-                                         "Cannot claim line %s: the caller has no bus name", line_get_object_name(l));
+                                         "Cannot claim line %s: the caller has no bus name",
+                                         line_get_object_name(l));
 
         r = client_acquire(d, sender, &c);
         if (r < 0)
@@ -141,10 +142,10 @@ static const sd_bus_vtable manager_vtable[] = {
         SD_BUS_PROPERTY("Buttons", "ao", property_get_objects, 0, SD_BUS_VTABLE_PROPERTY_CONST),
         SD_BUS_PROPERTY("Outputs", "ao", property_get_objects, 0, SD_BUS_VTABLE_PROPERTY_CONST),
         SD_BUS_PROPERTY("Sensors", "ao", property_get_objects, 0, SD_BUS_VTABLE_PROPERTY_CONST),
-        SD_BUS_METHOD_WITH_ARGS("FindLine", SD_BUS_ARGS("s", spec), SD_BUS_RESULT("o", line), method_find_line,
-                                SD_BUS_VTABLE_UNPRIVILEGED),
-        SD_BUS_METHOD_WITH_ARGS("ClaimLine", SD_BUS_ARGS("s", spec, "a{sv}", settings), SD_BUS_RESULT("o", line),
-                                method_claim_line, SD_BUS_VTABLE_UNPRIVILEGED),
+        SD_BUS_METHOD_WITH_ARGS("FindLine", SD_BUS_ARGS("s", spec), SD_BUS_RESULT("o", line),
+                                method_find_line, SD_BUS_VTABLE_UNPRIVILEGED),
+        SD_BUS_METHOD_WITH_ARGS("ClaimLine", SD_BUS_ARGS("s", spec, "a{sv}", settings),
+                                SD_BUS_RESULT("o", line), method_claim_line, SD_BUS_VTABLE_UNPRIVILEGED),
         SD_BUS_METHOD_WITH_ARGS("ReleaseLine", SD_BUS_ARGS("s", spec), SD_BUS_NO_RESULT, method_release_line,
                                 SD_BUS_VTABLE_UNPRIVILEGED),
         SD_BUS_VTABLE_END,
@@ -154,7 +155,8 @@ int manager_add_bus_objects(Daemon *d)
 {
         int r;
 
-        r = sd_bus_add_object_vtable(d->bus, NULL, PINBUS_OBJECT_ROOT, "io.pinbus1.Manager", manager_vtable, d);
+        r = sd_bus_add_object_vtable(d->bus, NULL, PINBUS_OBJECT_ROOT, "io.pinbus1.Manager", manager_vtable,
+                                     d);
         if (r < 0)
                 return r;
         return sd_bus_add_object_manager(d->bus, NULL, PINBUS_OBJECT_ROOT);

@@ -88,8 +88,8 @@ void output_start(Output *o)
         if (r >= 0)
                 r = line_hold_for_output(l, o, &s, &error);
         if (r < 0) {
-                log_warning("%s: [output %s]: %s; the output has no line until the daemon is restarted", o->source,
-                            o->name, error.message);
+                log_warning("%s: [output %s]: %s; the output has no line until the daemon is restarted",
+                            o->source, o->name, error.message);
                 return;
         }
         o->line = l;
@@ -132,8 +132,9 @@ static int output_need_line(Output *o, sd_bus_error *error)
 {
         if (o->line)
                 return 0;
-        return sd_bus_error_setf(error, PB_ERROR_NO_SUCH_LINE, "Output %s has no line: '%s' (%s) was not available",
-                                 o->name, o->line_spec, o->source);
+        return sd_bus_error_setf(error, PB_ERROR_NO_SUCH_LINE,
+                                 "Output %s has no line: '%s' (%s) was not available", o->name, o->line_spec,
+                                 o->source);
 }
 
 static int property_get_line(sd_bus *bus, const char *path, const char *interface, const char *property,
@@ -292,8 +293,8 @@ int output_add_bus_objects(Daemon *d)
 {
         int r;
 
-        r = sd_bus_add_fallback_vtable(d->bus, NULL, PINBUS_OUTPUT_PREFIX, "io.pinbus1.Output", output_vtable,
-                                       output_object_find, d);
+        r = sd_bus_add_fallback_vtable(d->bus, NULL, PINBUS_OUTPUT_PREFIX, "io.pinbus1.Output",
+                                       output_vtable, output_object_find, d);
         if (r < 0)
                 return r;
         return sd_bus_add_node_enumerator(d->bus, NULL, PINBUS_OUTPUT_PREFIX, output_node_enumerator, d);

@@ -50,15 +50,17 @@ static int method_bounce(sd_bus_message *m, void *userdata, sd_bus_error *error)
         if (r < 0)
                 return r;
         if (transitions > PB_SIM_BOUNCE_TRANSITIONS_MAX)
-                return sd_bus_error_setf(error, PB_ERROR_INVALID_ARGS,
-                                         "Bounce on line %s: %" PRIu32 " transitions is above the maximum of %u",
-                                         line_get_object_name(l), transitions, PB_SIM_BOUNCE_TRANSITIONS_MAX);
+                return sd_bus_error_setf(
+                        error, PB_ERROR_INVALID_ARGS,
+                        "Bounce on line %s: %" PRIu32 " transitions is above the maximum of %u",
+                        line_get_object_name(l), transitions, PB_SIM_BOUNCE_TRANSITIONS_MAX);
         if (span_us > PB_SIM_BOUNCE_SPAN_US_MAX)
-                return sd_bus_error_setf(error, PB_ERROR_INVALID_ARGS,
-                                         "Bounce on line %s: a span of %" PRIu64 " µs is above the maximum of %llu µs",
-                                         line_get_object_name(l), span_us,
-                                         (unsigned long long)PB_SIM_BOUNCE_SPAN_US_MAX);
-        r = pb_sim_chip_bounce(chip_get_pb(line_get_chip(l)), line_get_offset(l), level, transitions, span_us);
+                return sd_bus_error_setf(
+                        error, PB_ERROR_INVALID_ARGS,
+                        "Bounce on line %s: a span of %" PRIu64 " µs is above the maximum of %llu µs",
+                        line_get_object_name(l), span_us, (unsigned long long)PB_SIM_BOUNCE_SPAN_US_MAX);
+        r = pb_sim_chip_bounce(chip_get_pb(line_get_chip(l)), line_get_offset(l), level, transitions,
+                               span_us);
         if (r < 0)
                 return bus_error_errno(error, r, "bounce simulated input", line_get_object_name(l));
         return sd_bus_reply_method_return(m, NULL);

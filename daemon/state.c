@@ -79,7 +79,8 @@ static void store_load(StateStore *s)
                         log_warning("Cannot read saved output state %s: %s; starting without it", s->path,
                                     strerror(errno));
         } else if (r != 0)
-                log_warning("%s:%d: malformed saved output state; entries after it may be missing", s->path, r);
+                log_warning("%s:%d: malformed saved output state; entries after it may be missing", s->path,
+                            r);
 }
 
 static int write_file(StateStore *s)
@@ -106,7 +107,8 @@ static int write_file(StateStore *s)
 
         fputs("# The last value of each output with restore=yes, kept by pinbusd.\n", f);
         for (size_t i = 0; i < s->n_entries; i++)
-                fprintf(f, "\n[output %s]\nvalue = %s\n", s->entries[i].name, s->entries[i].value ? "on" : "off");
+                fprintf(f, "\n[output %s]\nvalue = %s\n", s->entries[i].name,
+                        s->entries[i].value ? "on" : "off");
 
         if (fflush(f) != 0 || ferror(f) || fsync(fileno(f)) < 0 || fchmod(fileno(f), 0644) < 0) {
                 r = errno > 0 ? -errno : -EIO;
@@ -138,7 +140,8 @@ int state_store_flush(StateStore *s)
         s->last_write_usec = now;
         if (r < 0) {
                 if (!s->failing)
-                        log_error_errno(r, "Cannot save output state to %s: %s; will retry on the next change",
+                        log_error_errno(r,
+                                        "Cannot save output state to %s: %s; will retry on the next change",
                                         s->path, strerror(-r));
                 s->failing = true;
                 return r;

@@ -44,5 +44,5 @@ struct PbRequest {
 };
 
 /* Fills the base part of a chip; copies the strings. Returns 0 or -ENOMEM. */
-int pb_chip_init_base(PbChip *chip, const PbChipOps *ops, const char *name, const char *label, const char *path,
-                      unsigned num_lines, int fd);
+int pb_chip_init_base(PbChip *chip, const PbChipOps *ops, const char *name, const char *label,
+                      const char *path, unsigned num_lines, int fd);

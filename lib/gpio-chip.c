@@ -4,8 +4,8 @@
 
 #include "gpio-chip-private.h"
 
-int pb_chip_init_base(PbChip *chip, const PbChipOps *ops, const char *name, const char *label, const char *path,
-                      unsigned num_lines, int fd)
+int pb_chip_init_base(PbChip *chip, const PbChipOps *ops, const char *name, const char *label,
+                      const char *path, unsigned num_lines, int fd)
 {
         chip->ops = ops;
         chip->name = strdup(name);

@@ -49,14 +49,14 @@ static int table_from_string(const char *const *table, size_t n, const char *s)
         return -EINVAL;
 }
 
-#define DEFINE_STRING_TABLE(name, type, table)                                   \
-        const char *pb_##name##_to_string(type v)                                \
-        {                                                                        \
-                return table_to_string(table, ELEMENTSOF(table), (int)v);        \
-        }                                                                        \
-        int pb_##name##_from_string(const char *s)                               \
-        {                                                                        \
-                return table_from_string(table, ELEMENTSOF(table), s);           \
+#define DEFINE_STRING_TABLE(name, type, table)                            \
+        const char *pb_##name##_to_string(type v)                         \
+        {                                                                 \
+                return table_to_string(table, ELEMENTSOF(table), (int)v); \
+        }                                                                 \
+        int pb_##name##_from_string(const char *s)                        \
+        {                                                                 \
+                return table_from_string(table, ELEMENTSOF(table), s);    \
         }
 
 DEFINE_STRING_TABLE(direction, PbDirection, direction_table)

@@ -73,17 +73,19 @@ int pb_parse_boolean(const char *s);
 typedef struct PbLineSettings {
         PbDirection direction;
         PbBias bias;
-        PbDrive drive;       /* outputs only */
-        PbEdge edge;         /* inputs only */
+        PbDrive drive; /* outputs only */
+        PbEdge edge;   /* inputs only */
         bool active_low;
         uint64_t debounce_us; /* debounce period in µs, inputs only; 0 = none */
-        bool output_value;   /* initial logical value, outputs only */
+        bool output_value;    /* initial logical value, outputs only */
 } PbLineSettings;
 
 /* An input with no bias, edge detection or debounce: the default of ClaimLine. */
-#define PB_LINE_SETTINGS_INPUT                                                                  \
-        ((PbLineSettings){ .direction = PB_DIRECTION_INPUT, .bias = PB_BIAS_AS_IS,              \
-                           .drive = PB_DRIVE_PUSH_PULL, .edge = PB_EDGE_NONE })
+#define PB_LINE_SETTINGS_INPUT                              \
+        ((PbLineSettings){ .direction = PB_DIRECTION_INPUT, \
+                           .bias = PB_BIAS_AS_IS,           \
+                           .drive = PB_DRIVE_PUSH_PULL,     \
+                           .edge = PB_EDGE_NONE })
 
 /*
  * Checks that settings make sense together, with the kernel's uAPI rules:

@@ -53,9 +53,8 @@ static void line_info_from_gpiod(struct gpiod_line_info *gi, PbLineInfo *ret)
                                      ? PB_DIRECTION_OUTPUT
                                      : PB_DIRECTION_INPUT,
                 .active_low = gpiod_line_info_is_active_low(gi),
-                .debounce_us = gpiod_line_info_is_debounced(gi)
-                                       ? gpiod_line_info_get_debounce_period_us(gi)
-                                       : 0,
+                .debounce_us =
+                        gpiod_line_info_is_debounced(gi) ? gpiod_line_info_get_debounce_period_us(gi) : 0,
         };
         copy_name(ret->name, gpiod_line_info_get_name(gi));
         copy_name(ret->consumer, ret->used ? gpiod_line_info_get_consumer(gi) : NULL);
@@ -183,8 +182,8 @@ static struct gpiod_line_settings *settings_to_gpiod(const PbLineSettings *s)
             gpiod_line_settings_set_drive(gs, drive[s->drive]) < 0 ||
             gpiod_line_settings_set_edge_detection(gs, edge[s->edge]) < 0 ||
             gpiod_line_settings_set_event_clock(gs, GPIOD_LINE_CLOCK_MONOTONIC) < 0 ||
-            gpiod_line_settings_set_output_value(
-                    gs, s->output_value ? GPIOD_LINE_VALUE_ACTIVE : GPIOD_LINE_VALUE_INACTIVE) < 0)
+            gpiod_line_settings_set_output_value(gs, s->output_value ? GPIOD_LINE_VALUE_ACTIVE
+                                                                     : GPIOD_LINE_VALUE_INACTIVE) < 0)
                 return NULL;
         gpiod_line_settings_set_active_low(gs, s->active_low);
         gpiod_line_settings_set_debounce_period_us(gs, (unsigned long)s->debounce_us);

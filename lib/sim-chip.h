@@ -65,7 +65,8 @@ int pb_sim_chip_set_input(PbChip *chip, unsigned offset, bool level);
  * progress. Errors: -EOPNOTSUPP, -EINVAL (offset), -ERANGE (transitions above
  * PB_SIM_BOUNCE_TRANSITIONS_MAX or span_us above PB_SIM_BOUNCE_SPAN_US_MAX).
  */
-int pb_sim_chip_bounce(PbChip *chip, unsigned offset, bool final_level, unsigned transitions, uint64_t span_us);
+int pb_sim_chip_bounce(PbChip *chip, unsigned offset, bool final_level, unsigned transitions,
+                       uint64_t span_us);
 
 /* Reads the physical level on the pin, as gpio-sim's sim_gpioN/value shows it. */
 int pb_sim_chip_get_level(PbChip *chip, unsigned offset, bool *ret);
