@@ -1,0 +1,47 @@
+# SPDX-License-Identifier: LGPL-2.1-or-later
+"""Python client for pinbus, the GPIO daemon published on D-Bus as ``io.pinbus1``.
+
+    import pinbus
+
+    with pinbus.Pinbus() as pb:              # system bus; Pinbus(session=True), Pinbus(address=...)
+        led = pb.line("GPIO27")
+        led.set(True)                        # a free line becomes an output the daemon keeps
+        led.pulse(False, 0.25)               # durations in seconds
+        print(pb.line("GPIO17").get())
+
+Durations are seconds (int, float or datetime.timedelta) in this API and are
+rounded to microseconds on the bus; edge timestamps are nanoseconds. Errors
+are :class:`PinbusError` subclasses carrying the D-Bus error name. See
+:class:`Pinbus` for event-driven use (:meth:`Line.on_edge`, :meth:`Pinbus.run`).
+"""
+
+from .client import BUS_NAME, Chip, Line, Output, Pinbus, Subscription
+from .errors import (
+    AccessDenied,
+    DeviceIOError,
+    InvalidArgs,
+    LineBusy,
+    NoSuchDevice,
+    NoSuchLine,
+    NotOutput,
+    PinbusError,
+    SensorOffline,
+)
+
+__all__ = [
+    "BUS_NAME",
+    "Pinbus",
+    "Chip",
+    "Line",
+    "Output",
+    "Subscription",
+    "PinbusError",
+    "NoSuchLine",
+    "LineBusy",
+    "NotOutput",
+    "NoSuchDevice",
+    "SensorOffline",
+    "DeviceIOError",
+    "InvalidArgs",
+    "AccessDenied",
+]
