@@ -2,19 +2,22 @@
 
 /*
  * inih does the INI parsing; this file adds what inih (as Debian builds it)
- * does not offer: line numbers, a notice when a section starts, and '#'
- * inline comments. All three come from wrapping inih's line reader:
- *  - the reader counts the lines it hands out, so the handler knows the line
- *    of the key it is given;
- *  - after a "[section]" line it hands out one extra line holding a marker
- *    key, so the handler sees every section, even one without keys, at the
- *    line of its header;
+ * does not offer: line numbers, a notice when a section starts, '#' inline
+ * comments, and all syntax errors rather than the first. All come from
+ * wrapping inih's line reader, which records what it hands out:
+ *  - each file line's number and kind (blank or comment, section header,
+ *    anything else), so the handler knows the line of the key it is given
+ *    and lines that reached no handler call are syntax errors;
+ *  - after a "[section]" line, one extra line holding a marker key, so the
+ *    handler sees every section, even one without keys, at the line of its
+ *    header;
  *  - over-long lines, which inih would split, are reported and skipped.
  */
 
 #include <dirent.h>
 #include <ini.h>
 #include <stdarg.h>
+#include <sys/stat.h>
 
 #include "config.h"
 #include "line-spec.h"
@@ -26,17 +29,31 @@
 /* inih truncates section names to 49 characters; longer ones are refused. */
 #define SECTION_NAME_MAX 49
 
+typedef enum LineKind {
+        LINE_OTHER,   /* should reach the handler: a key, or a continuation */
+        LINE_SKIPPED, /* blank, comment, or already reported */
+        LINE_HEADER,  /* a well-formed [section] header */
+} LineKind;
+
+typedef struct FileLine {
+        LineKind kind;
+        bool handled; /* the handler was called for it */
+} FileLine;
+
 typedef struct Parser {
         Config *config;
         const char *path;
         FILE *f;
         char ***errors;
-        unsigned lineno; /* line of the text the reader returned last */
-        unsigned section_lineno;
-        bool marker_pending;  /* the reader owes inih a marker line */
+        unsigned lineno; /* file line of the text the reader returned last */
+        FileLine *lines; /* by file line number - 1 */
+        size_t n_lines;
+        bool marker_pending; /* the reader owes inih a marker line */
+
         bool section_ignored; /* the current section is bad: its keys are not checked */
         OutputConfig *output; /* the current [output] section */
-        char *last_key;       /* previous key of the current section */
+        char **keys;          /* keys seen in the current section */
+        char *last_key;       /* the previous one */
 } Parser;
 
 static void parser_error(Parser *p, unsigned lineno, const char *format, ...) _printf_(3, 4);
@@ -64,10 +81,57 @@ static bool is_blank(char c)
         return c == ' ' || c == '\t' || c == '\r' || c == '\n' || c == '\f' || c == '\v';
 }
 
+static const char *skip_blanks(const char *s)
+{
+        while (is_blank(*s))
+                s++;
+        return s;
+}
+
+/* Whether the rest of a line is empty or a comment, as inih sees it. */
+static bool rest_is_empty(const char *s)
+{
+        s = skip_blanks(s);
+        return *s == '\0' || *s == ';' || *s == '#';
+}
+
+/* Classifies the line just read, reports what only the reader can see, and
+ * returns the text inih should get for it. */
+static LineKind classify_line(Parser *p, char *str, int num)
+{
+        const char *s = str, *end;
+
+        if (p->lineno == 1 && startswith(s, "\xEF\xBB\xBF"))
+                s += 3;
+        s = skip_blanks(s);
+        if (*s == '\0' || *s == ';' || *s == '#')
+                return LINE_SKIPPED;
+        if (*s != '[')
+                return LINE_OTHER;
+
+        /* A header: whatever follows, the previous section has ended. */
+        p->section_ignored = true;
+        p->output = NULL;
+        end = strchr(s, ']');
+        if (!end) {
+                parser_error(p, p->lineno, "section header without ']'");
+                return LINE_SKIPPED;
+        }
+        if (end - s - 1 > SECTION_NAME_MAX) {
+                parser_error(p, p->lineno, "section name is longer than %d characters", SECTION_NAME_MAX);
+                snprintf(str, (size_t)num, "\n");
+                return LINE_SKIPPED;
+        }
+        if (!rest_is_empty(end + 1))
+                parser_error(p, p->lineno, "unexpected text after ']'");
+        p->marker_pending = true;
+        return LINE_HEADER;
+}
+
 static char *config_reader(char *str, int num, void *stream)
 {
         Parser *p = stream;
-        const char *s;
+        FileLine *n;
         size_t len;
 
         if (p->marker_pending) {
@@ -80,6 +144,13 @@ static char *config_reader(char *str, int num, void *stream)
                 return NULL;
         p->lineno++;
 
+        n = realloc(p->lines, p->lineno * sizeof(FileLine));
+        if (!n)
+                return NULL;
+        p->lines = n;
+        p->n_lines = p->lineno;
+        n[p->lineno - 1] = (FileLine){};
+
         len = strlen(str);
         if (len > 0 && str[len - 1] != '\n' && !feof(p->f)) {
                 int ch;
@@ -88,24 +159,11 @@ static char *config_reader(char *str, int num, void *stream)
                 while ((ch = fgetc(p->f)) != EOF && ch != '\n')
                         ;
                 snprintf(str, (size_t)num, "\n");
+                n[p->lineno - 1].kind = LINE_SKIPPED;
                 return str;
         }
 
-        s = str;
-        if (p->lineno == 1 && startswith(s, "\xEF\xBB\xBF"))
-                s += 3;
-        while (is_blank(*s))
-                s++;
-        if (*s == '[') {
-                const char *end = strchr(s, ']');
-
-                if (end && end - s - 1 > SECTION_NAME_MAX) {
-                        parser_error(p, p->lineno, "section name is longer than %d characters",
-                                     SECTION_NAME_MAX);
-                        snprintf(str, (size_t)num, "[%s]\n", SECTION_MARKER);
-                }
-                p->marker_pending = end != NULL;
-        }
+        n[p->lineno - 1].kind = classify_line(p, str, num);
         return str;
 }
 
@@ -163,13 +221,11 @@ static void parser_begin_section(Parser *p, const char *section)
         const OutputConfig *dup;
         size_t k;
 
-        p->section_lineno = p->lineno;
         p->section_ignored = true;
         p->output = NULL;
         p->last_key = mfree(p->last_key);
-
-        if (streq(section, SECTION_MARKER))
-                return; /* an over-long name, already reported */
+        strv_free(p->keys);
+        p->keys = NULL;
 
         k = strcspn(section, " \t");
         kind = strndup(section, k);
@@ -269,6 +325,9 @@ static int config_handler(void *user, const char *section, const char *name, con
         Parser *p = user;
         _cleanup_free_ char *value = NULL;
 
+        if (p->lineno > 0)
+                p->lines[p->lineno - 1].handled = true;
+
         if (streq(name, SECTION_MARKER)) {
                 if (!isempty(raw_value))
                         parser_error(
@@ -286,12 +345,18 @@ static int config_handler(void *user, const char *section, const char *name, con
         if (p->section_ignored)
                 return 1;
 
-        if (p->last_key && streq(p->last_key, name)) {
-                parser_error(p, p->lineno,
-                             "'%s' is given twice in [%s] (an indented line continues the previous key)",
-                             name, section);
+        if (strv_contains(p->keys, name)) {
+                if (p->last_key && streq(p->last_key, name))
+                        parser_error(
+                                p, p->lineno,
+                                "'%s' is given twice in [%s] (an indented line continues the previous key)",
+                                name, section);
+                else
+                        parser_error(p, p->lineno, "'%s' is given twice in [%s]", name, section);
                 return 1;
         }
+        if (strv_extendf(&p->keys, "%s", name) < 0)
+                return 0;
         free(p->last_key);
         p->last_key = strdup(name);
 
@@ -312,6 +377,7 @@ int config_parse_file(Config *c, const char *path, char ***errors)
 {
         _cleanup_fclose_ FILE *f = NULL;
         size_t n_before = strv_length(*errors);
+        struct stat st;
         Parser p = {
                 .config = c,
                 .path = path,
@@ -322,36 +388,35 @@ int config_parse_file(Config *c, const char *path, char ***errors)
         f = fopen(path, "re");
         if (!f) {
                 r = -errno;
-                (void)strv_extendf(errors, "%s: cannot open: %s", path, strerror(errno));
+                (void)strv_extendf(errors, "%s: cannot open: %s", path, strerror(-r));
                 return r;
+        }
+        if (fstat(fileno(f), &st) < 0 || S_ISDIR(st.st_mode)) {
+                (void)strv_extendf(errors, "%s: cannot read: %s", path,
+                                   strerror(S_ISDIR(st.st_mode) ? EISDIR : errno));
+                return -EISDIR;
         }
         p.f = f;
 
-        /* Our handler reports its own errors; what inih returns is a syntax error. */
+        /* The handler reports its own errors and never fails for them: what inih returns
+         * besides is a syntax error or an allocation failure. */
         r = ini_parse_stream(config_reader, &p, config_handler, &p);
         free(p.last_key);
-        if (r == -2)
+        strv_free(p.keys);
+        if (r == -2 || (r >= 0 && !feof(f) && !ferror(f))) {
+                free(p.lines);
                 return -ENOMEM;
-        if (r > 0) {
-                /* inih counted our marker lines too: map its count back to a line of the file.
-                 * The reader consumed over-long lines whole, so one getline() is one of its lines. */
-                _cleanup_free_ char *text = NULL;
-                size_t size = 0;
-                unsigned target = (unsigned)r, lineno = 0, seen = 0;
-
-                rewind(f);
-                while (seen < target && getline(&text, &size, f) >= 0) {
-                        const char *s = text;
-
-                        lineno++;
-                        seen++;
-                        while (is_blank(*s))
-                                s++;
-                        if (*s == '[' && strchr(s, ']') && seen < target)
-                                seen++; /* the marker line after a header */
-                }
-                parser_error(&p, lineno, "syntax error: expected '[section]', 'key = value' or a comment");
         }
+        if (ferror(f))
+                (void)strv_extendf(errors, "%s: read error", path);
+
+        /* Lines that should have reached the handler but did not are what inih refused. */
+        for (size_t i = 0; i < p.n_lines; i++)
+                if (p.lines[i].kind == LINE_OTHER && !p.lines[i].handled)
+                        parser_error(&p, (unsigned)i + 1,
+                                     "syntax error: expected '[section]', 'key = value' or a comment");
+        free(p.lines);
+
         return strv_length(*errors) > n_before ? -EINVAL : 0;
 }
 

@@ -14,6 +14,14 @@ size_t strv_length(char *const *l)
         return n;
 }
 
+bool strv_contains(char *const *l, const char *s)
+{
+        for (; l && *l; l++)
+                if (streq(*l, s))
+                        return true;
+        return false;
+}
+
 int strv_consume(char ***l, char *value)
 {
         size_t n = strv_length(*l);

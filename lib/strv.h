@@ -9,6 +9,9 @@
 
 size_t strv_length(char *const *l);
 
+/* Whether l (may be NULL) contains s. */
+bool strv_contains(char *const *l, const char *s);
+
 /* Appends value to *l, taking ownership of it (freed on failure). Returns 0 or -ENOMEM. */
 int strv_consume(char ***l, char *value);
 
