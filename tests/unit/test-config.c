@@ -1,0 +1,1012 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
+
+/* The configuration parser (daemon/config.h): config_load(), config_parse_file(), config_validate(). */
+
+#include "config.h"
+#include "strv.h"
+#include "test-util.h"
+
+static char *tmpdir;
+
+static void tmpdir_setup(void)
+{
+        tmpdir = t_mkdtemp();
+}
+
+static void tmpdir_teardown(void)
+{
+        t_run_deferred();
+        t_rm_rf(tmpdir);
+        free(tmpdir);
+        tmpdir = NULL;
+}
+
+static void strv_free_void(void *p)
+{
+        strv_free(p);
+}
+
+static void config_free_void(void *p)
+{
+        config_free(p);
+}
+
+/* A path under the test's directory, freed at the end of the test. */
+static char *tpath(const char *name)
+{
+        return t_fmt("%s/%s", tmpdir, name);
+}
+
+/* Writes a file under the test's directory; returns its path (freed at the end of the test). */
+static char *write_conf(const char *name, const char *text)
+{
+        char *p = tpath(name);
+
+        t_write_file(p, text);
+        return p;
+}
+
+/* Errors freed at the end of the test. */
+static char **track_errors(char **errors)
+{
+        return errors ? t_defer(strv_free_void, errors) : NULL;
+}
+
+static void make_dir(const char *name)
+{
+        ck_assert_int_eq(mkdir(tpath(name), 0755), 0);
+}
+
+static void print_errors(char **errors)
+{
+        for (char **e = errors; e && *e; e++)
+                fprintf(stderr, "    %s\n", *e);
+}
+
+/*
+ * Asserts that errors holds an error starting with "<path>:<line>: " that
+ * contains every one of the NULL-terminated substrings.
+ */
+static void expect_error_v(char **errors, const char *path, unsigned line, va_list ap)
+{
+        const char *subs[8];
+        size_t n = 0;
+        char *prefix;
+        const char *s;
+
+        while ((s = va_arg(ap, const char *)) && n < ELEMENTSOF_T(subs))
+                subs[n++] = s;
+        prefix = t_fmt("%s:%u: ", path, line);
+
+        for (char **e = errors; e && *e; e++) {
+                bool all = strncmp(*e, prefix, strlen(prefix)) == 0;
+
+                for (size_t i = 0; all && i < n; i++)
+                        all = strstr(*e + strlen(prefix), subs[i]) != NULL;
+                if (all)
+                        return;
+        }
+        fprintf(stderr, "expected an error \"%s...\" containing:\n", prefix);
+        for (size_t i = 0; i < n; i++)
+                fprintf(stderr, "    %s\n", subs[i]);
+        fprintf(stderr, "  got:\n");
+        print_errors(errors);
+        ck_abort_msg("missing error at %s:%u (see stderr)", path, line);
+}
+
+static void expect_error(char **errors, const char *path, unsigned line, ...)
+{
+        va_list ap;
+
+        va_start(ap, line);
+        expect_error_v(errors, path, line, ap);
+        va_end(ap);
+}
+
+/* Every error is a "<file>:<line>: <message>" line. */
+static void check_error_format(char **errors)
+{
+        for (char **e = errors; e && *e; e++) {
+                const char *c = strstr(*e, ": ");
+
+                ck_assert_msg(c, "no ': ' in error: %s", *e);
+                ck_assert_msg(!strchr(*e, '\n'), "newline in error: %s", *e);
+        }
+}
+
+/* Parses the one file text (written as name) and expects exactly one error, at line, containing the
+ * substrings. */
+static void check_single_error(const char *name, const char *text, unsigned line, ...)
+{
+        char *path = write_conf(name, text);
+        Config *c = t_defer(config_free_void, config_new());
+        char **errors = NULL;
+        va_list ap;
+        int r;
+
+        ck_assert_ptr_nonnull(c);
+        r = config_parse_file(c, path, &errors);
+        track_errors(errors);
+        ck_assert_int_eq(r, -EINVAL);
+        if (strv_length(errors) != 1)
+                print_errors(errors);
+        ck_assert_uint_eq(strv_length(errors), 1);
+        check_error_format(errors);
+        va_start(ap, line);
+        expect_error_v(errors, path, line, ap);
+        va_end(ap);
+}
+
+/* Loads path with config_load(): expects failure and returns the errors. */
+static char **load_errors(const char *path)
+{
+        Config *c = NULL;
+        char **errors = NULL;
+        int r;
+
+        r = config_load(path, true, &c, &errors);
+        track_errors(errors);
+        ck_assert_int_eq(r, -EINVAL);
+        ck_assert_ptr_null(c);
+        ck_assert_ptr_nonnull(errors);
+        check_error_format(errors);
+        return errors;
+}
+
+/* ------------------------------------------------------------------------ */
+/* Good files */
+
+static const char good_conf[] = "# pinbus configuration\n"                             /* 1 */
+                                "; a comment in the other style\n"                     /* 2 */
+                                "\n"                                                   /* 3 */
+                                "[output porch]\n"                                     /* 4 */
+                                "line = GPIO27          # line name, or chip:offset\n" /* 5 */
+                                "initial = on           ; on at start\n"               /* 6 */
+                                "active-low = no\n"                                    /* 7 */
+                                "drive = open-drain\n"                                 /* 8 */
+                                "restore = yes # keep it\n"                            /* 9 */
+                                "\n"                                                   /* 10 */
+                                "[output relay-1.b_X]\n"                               /* 11 */
+                                "line=gpiochip0:17\n"                                  /* 12 */
+                                "initial=FALSE\n"                                      /* 13 */
+                                "active-low = True\t# tab before the comment\n"        /* 14 */
+                                "drive = push-pull ; semicolon comment\n"              /* 15 */
+                                "restore = 0\n";                                       /* 16 */
+
+START_TEST(test_good_file)
+{
+        char *path = write_conf("pinbus.conf", good_conf);
+        Config *c = NULL;
+        char **errors = NULL;
+        const OutputConfig *o;
+        char *src;
+
+        ck_assert_int_eq(config_load(path, true, &c, &errors), 0);
+        print_errors(errors);
+        ck_assert_ptr_null(errors);
+        ck_assert_ptr_nonnull(c);
+        ck_assert_uint_eq(c->n_outputs, 2);
+
+        o = &c->outputs[0];
+        ck_assert_str_eq(o->name, "porch");
+        ck_assert_str_eq(o->line, "GPIO27");
+        ck_assert(o->initial);
+        ck_assert(!o->active_low);
+        ck_assert_int_eq(o->drive, PB_DRIVE_OPEN_DRAIN);
+        ck_assert(o->restore);
+        src = t_fmt("%s:4", path);
+        ck_assert_str_eq(o->source, src);
+
+        o = &c->outputs[1];
+        ck_assert_str_eq(o->name, "relay-1.b_X");
+        ck_assert_str_eq(o->line, "gpiochip0:17");
+        ck_assert(!o->initial);
+        ck_assert(o->active_low);
+        ck_assert_int_eq(o->drive, PB_DRIVE_PUSH_PULL);
+        ck_assert(!o->restore);
+        src = t_fmt("%s:11", path);
+        ck_assert_str_eq(o->source, src);
+
+        config_free(c);
+}
+END_TEST
+
+START_TEST(test_boolean_spellings)
+{
+        static const struct {
+                const char *text;
+                bool value;
+        } spellings[] = {
+                { "yes", true },  { "no", false }, { "true", true }, { "false", false }, { "on", true },
+                { "off", false }, { "1", true },   { "0", false },   { "YES", true },    { "Off", false },
+                { "TRUE", true }, { "No", false }, { "oN", true },   { "fAlSe", false },
+        };
+
+        for (size_t i = 0; i < ELEMENTSOF_T(spellings); i++) {
+                char *text, *path;
+                Config *c = NULL;
+                char **errors = NULL;
+
+                ck_assert_int_ge(
+                        asprintf(&text,
+                                 "[output o]\nline = GPIO4\ninitial = %s\nactive-low = %s\nrestore = %s\n",
+                                 spellings[i].text, spellings[i].text, spellings[i].text),
+                        0);
+                path = write_conf("bool.conf", text);
+                ck_assert_msg(config_load(path, true, &c, &errors) == 0, "'%s' rejected", spellings[i].text);
+                ck_assert_uint_eq(c->n_outputs, 1);
+                ck_assert_msg(c->outputs[0].initial == spellings[i].value, "initial = %s",
+                              spellings[i].text);
+                ck_assert_msg(c->outputs[0].active_low == spellings[i].value, "active-low = %s",
+                              spellings[i].text);
+                ck_assert_msg(c->outputs[0].restore == spellings[i].value, "restore = %s",
+                              spellings[i].text);
+                config_free(c);
+                free(text);
+        }
+}
+END_TEST
+
+START_TEST(test_defaults)
+{
+        char *path = write_conf("pinbus.conf", "[output led]\nline = GPIO17\n");
+        Config *c = NULL;
+
+        ck_assert_int_eq(config_load(path, true, &c, NULL), 0);
+        ck_assert_uint_eq(c->n_outputs, 1);
+        ck_assert_str_eq(c->outputs[0].line, "GPIO17");
+        ck_assert(!c->outputs[0].initial);
+        ck_assert(!c->outputs[0].active_low);
+        ck_assert_int_eq(c->outputs[0].drive, PB_DRIVE_PUSH_PULL);
+        ck_assert(!c->outputs[0].restore);
+        config_free(c);
+}
+END_TEST
+
+START_TEST(test_comment_chars_inside_values)
+{
+        /* '#' and ';' not preceded by whitespace are part of the value. */
+        char *path = write_conf("pinbus.conf",
+                                "[output a]\nline = LED#1\n\n[output b]\nline = LED;2 # real comment\n");
+        Config *c = NULL;
+        char **errors = NULL;
+
+        ck_assert_int_eq(config_load(path, true, &c, &errors), 0);
+        ck_assert_ptr_null(errors);
+        ck_assert_uint_eq(c->n_outputs, 2);
+        ck_assert_str_eq(c->outputs[0].line, "LED#1");
+        ck_assert_str_eq(c->outputs[1].line, "LED;2");
+        config_free(c);
+}
+END_TEST
+
+START_TEST(test_line_names_with_spaces_and_colons)
+{
+        char *path = write_conf("pinbus.conf", "[output a]\nline = Status LED\n[output b]\nline = a:b:3\n");
+        Config *c = NULL;
+
+        ck_assert_int_eq(config_load(path, true, &c, NULL), 0);
+        ck_assert_uint_eq(c->n_outputs, 2);
+        ck_assert_str_eq(c->outputs[0].line, "Status LED");
+        ck_assert_str_eq(c->outputs[1].line, "a:b:3");
+        config_free(c);
+}
+END_TEST
+
+START_TEST(test_empty_and_comment_only_files)
+{
+        char *empty = write_conf("empty.conf", "");
+        char *comments = write_conf("comments.conf", "# nothing\n; here\n\n   \n");
+        Config *c = NULL;
+        char **errors = NULL;
+
+        ck_assert_int_eq(config_load(empty, true, &c, &errors), 0);
+        ck_assert_ptr_null(errors);
+        ck_assert_uint_eq(c->n_outputs, 0);
+        c = config_free(c);
+        ck_assert_int_eq(config_load(comments, true, &c, &errors), 0);
+        ck_assert_ptr_null(errors);
+        ck_assert_uint_eq(c->n_outputs, 0);
+        config_free(c);
+}
+END_TEST
+
+START_TEST(test_crlf_and_bom)
+{
+        char *path = write_conf("pinbus.conf", "\xEF\xBB\xBF[output a]\r\nline = GPIO5\r\ninitial = on\r\n");
+        Config *c = NULL;
+        char **errors = NULL;
+
+        ck_assert_int_eq(config_load(path, true, &c, &errors), 0);
+        print_errors(errors);
+        ck_assert_uint_eq(c->n_outputs, 1);
+        ck_assert_str_eq(c->outputs[0].name, "a");
+        ck_assert_str_eq(c->outputs[0].line, "GPIO5");
+        ck_assert(c->outputs[0].initial);
+        config_free(c);
+}
+END_TEST
+
+START_TEST(test_line_of_198_chars_is_accepted)
+{
+        /* "line = " + 191 characters = 198 characters before the newline: the longest allowed. */
+        char text[512], name[192];
+        char *path;
+        Config *c = NULL;
+        char **errors = NULL;
+
+        memset(name, 'n', 191);
+        name[191] = '\0';
+        snprintf(text, sizeof(text), "[output a]\nline = %s\n", name);
+        path = write_conf("pinbus.conf", text);
+        ck_assert_int_eq(config_load(path, true, &c, &errors), 0);
+        print_errors(errors);
+        ck_assert_uint_eq(c->n_outputs, 1);
+        ck_assert_str_eq(c->outputs[0].line, name);
+        config_free(c);
+}
+END_TEST
+
+/* ------------------------------------------------------------------------ */
+/* Drop-ins and missing files */
+
+START_TEST(test_dropins_in_name_order)
+{
+        char *main_path = write_conf("pinbus.conf", "[output main]\nline = GPIO2\n");
+        char *b;
+        Config *c = NULL;
+        char **errors = NULL;
+        char *src;
+
+        make_dir("pinbus.conf.d");
+        b = write_conf("pinbus.conf.d/20-b.conf", "\n[output b]\nline = GPIO4\n");
+        (void)write_conf("pinbus.conf.d/10-a.conf", "[output a]\nline = GPIO3\n");
+        (void)write_conf("pinbus.conf.d/9-c.conf", "[output c]\nline = GPIO5\n");
+        (void)write_conf("pinbus.conf.d/README", "this is not INI at all\n");
+        (void)write_conf("pinbus.conf.d/30-d.conf.disabled", "[output d]\nline = GPIO6\n");
+        (void)write_conf("pinbus.conf.d/.hidden.conf", "[output e]\nline = GPIO7\n");
+
+        ck_assert_int_eq(config_load(main_path, true, &c, &errors), 0);
+        print_errors(errors);
+        ck_assert_ptr_null(errors);
+        ck_assert_uint_eq(c->n_outputs, 4);
+        /* The main file first, then the drop-ins sorted by name ("10-a" < "20-b" < "9-c"). */
+        ck_assert_str_eq(c->outputs[0].name, "main");
+        ck_assert_str_eq(c->outputs[1].name, "a");
+        ck_assert_str_eq(c->outputs[2].name, "b");
+        ck_assert_str_eq(c->outputs[3].name, "c");
+        src = t_fmt("%s:2", b);
+        ck_assert_str_eq(c->outputs[2].source, src);
+        ck_assert_ptr_null(config_find_output(c, "d"));
+        ck_assert_ptr_null(config_find_output(c, "e"));
+
+        config_free(c);
+}
+END_TEST
+
+START_TEST(test_dropin_overrides_nothing_silently)
+{
+        /* A drop-in may not redefine an output of the main file. */
+        char *main_path = write_conf("pinbus.conf", "[output porch]\nline = GPIO2\n");
+        char *d, **errors, *src;
+
+        make_dir("pinbus.conf.d");
+        d = write_conf("pinbus.conf.d/50-x.conf", "# override\n[output porch]\nline = GPIO3\n");
+        errors = load_errors(main_path);
+        src = t_fmt("%s:1", main_path);
+        expect_error(errors, d, 2, "duplicate", "porch", src, NULL);
+        ck_assert_uint_eq(strv_length(errors), 1);
+}
+END_TEST
+
+START_TEST(test_missing_not_required)
+{
+        char *path = tpath("missing.conf");
+        Config *c = NULL;
+        char **errors = (char **)1;
+
+        ck_assert_int_eq(config_load(path, false, &c, &errors), 0);
+        ck_assert_ptr_null(errors);
+        ck_assert_ptr_nonnull(c);
+        ck_assert_uint_eq(c->n_outputs, 0);
+        config_free(c);
+}
+END_TEST
+
+START_TEST(test_missing_not_required_with_dropins)
+{
+        char *path = tpath("missing.conf");
+        Config *c = NULL;
+
+        make_dir("missing.conf.d");
+        (void)write_conf("missing.conf.d/a.conf", "[output x]\nline = GPIO9\n");
+        ck_assert_int_eq(config_load(path, false, &c, NULL), 0);
+        ck_assert_uint_eq(c->n_outputs, 1);
+        ck_assert_str_eq(c->outputs[0].name, "x");
+        config_free(c);
+}
+END_TEST
+
+START_TEST(test_missing_required)
+{
+        char *path = tpath("missing.conf");
+        Config *c = NULL;
+        char **errors = NULL;
+        int r;
+
+        r = config_load(path, true, &c, &errors);
+        ck_assert_int_eq(r, -ENOENT);
+        ck_assert_ptr_null(c);
+        ck_assert_ptr_nonnull(errors);
+        ck_assert_uint_ge(strv_length(errors), 1);
+        ck_assert_msg(strncmp(errors[0], path, strlen(path)) == 0 && errors[0][strlen(path)] == ':',
+                      "error does not name the file: %s", errors[0]);
+        strv_free(errors);
+
+        /* ret_errors is optional. */
+        ck_assert_int_lt(config_load(path, true, &c, NULL), 0);
+        ck_assert_ptr_null(c);
+}
+END_TEST
+
+START_TEST(test_main_path_is_directory)
+{
+        /* A directory is not a configuration file: refused, not read as an empty one. */
+        char *path = tpath("pinbus.conf");
+        Config *c = NULL;
+        char **errors = NULL;
+        int r;
+
+        make_dir("pinbus.conf");
+        r = config_load(path, true, &c, &errors);
+        track_errors(errors);
+        if (c)
+                t_defer(config_free_void, c);
+        ck_assert_int_lt(r, 0);
+        ck_assert_ptr_null(c);
+        ck_assert_uint_ge(strv_length(errors), 1);
+        ck_assert_msg(strstr(errors[0], path), "%s", errors[0]);
+}
+END_TEST
+
+START_TEST(test_parse_file_missing)
+{
+        char *path = tpath("missing.conf");
+        Config *c = config_new();
+        char **errors = NULL;
+
+        ck_assert_int_eq(config_parse_file(c, path, &errors), -ENOENT);
+        ck_assert_uint_eq(strv_length(errors), 1);
+        ck_assert_msg(strstr(errors[0], path), "%s", errors[0]);
+        strv_free(errors);
+        config_free(c);
+}
+END_TEST
+
+/* ------------------------------------------------------------------------ */
+/* Bad files: each error names file, line and the key or section at fault */
+
+START_TEST(test_syntax_error)
+{
+        check_single_error("a.conf", "[output a]\nline = GPIO17\nthis is not a key\n", 3, "syntax error",
+                           NULL);
+}
+END_TEST
+
+START_TEST(test_syntax_error_first_line)
+{
+        check_single_error("a.conf", "garbage\n[output a]\nline = GPIO1\n", 1, "syntax error", NULL);
+}
+END_TEST
+
+START_TEST(test_syntax_error_after_sections)
+{
+        /* Three section headers before it: the marker lines must not shift the line number. */
+        check_single_error("a.conf",
+                           "[output a]\n"     /* 1 */
+                           "line = GPIO1\n"   /* 2 */
+                           "\n"               /* 3 */
+                           "[output b]\n"     /* 4 */
+                           "line = GPIO2\n"   /* 5 */
+                           "[output c]\n"     /* 6 */
+                           "# comment\n"      /* 7 */
+                           "line = GPIO3\n"   /* 8 */
+                           "no equals sign\n" /* 9 */
+                           "initial = on\n",  /* 10 */
+                           9, "syntax error", NULL);
+}
+END_TEST
+
+START_TEST(test_syntax_error_after_empty_section)
+{
+        check_single_error("a.conf", "[output a]\n[output b]\n[output c]\nbad line\n", 4, "syntax error",
+                           NULL);
+}
+END_TEST
+
+START_TEST(test_syntax_error_unterminated_section)
+{
+        /* The broken header ends [output a]; its keys are not checked, so no second error. */
+        char *path = write_conf("a.conf", "[output a]\nline = GPIO1\n[output b\nline = GPIO2\n");
+        char **errors = load_errors(path);
+
+        expect_error(errors, path, 3, "section header without ']'", NULL);
+        ck_assert_uint_eq(strv_length(errors), 1);
+}
+END_TEST
+
+START_TEST(test_syntax_error_after_long_line)
+{
+        char text[1024], longc[300];
+        char *path;
+        char **errors;
+
+        memset(longc, 'x', 250);
+        longc[250] = '\0';
+        snprintf(text, sizeof(text), "[output a]\nline = GPIO1\n# %s\n[output b]\nline = GPIO2\nbroken\n",
+                 longc);
+        path = write_conf("a.conf", text);
+        errors = load_errors(path);
+        expect_error(errors, path, 3, "longer than 198", NULL);
+        expect_error(errors, path, 6, "syntax error", NULL);
+        ck_assert_uint_eq(strv_length(errors), 2);
+}
+END_TEST
+
+START_TEST(test_syntax_error_after_bom_header)
+{
+        /* A UTF-8 byte order mark before the first header must not shift the line number. */
+        check_single_error("a.conf", "\xEF\xBB\xBF[output a]\nline = GPIO1\ngarbage\ninitial = on\n", 3,
+                           "syntax error", NULL);
+}
+END_TEST
+
+START_TEST(test_syntax_error_after_long_header)
+{
+        /* An over-long line that looks like a header is skipped whole: it starts no section. */
+        char text[1024], name[300];
+        char *path;
+        char **errors;
+
+        memset(name, 'h', 250);
+        name[250] = '\0';
+        snprintf(text, sizeof(text), "[output a]\nline = GPIO1\n[output %s]\ngarbage\ninitial = on\n", name);
+        path = write_conf("a.conf", text);
+        errors = load_errors(path);
+        expect_error(errors, path, 3, "longer than 198", NULL);
+        expect_error(errors, path, 4, "syntax error", NULL);
+        ck_assert_uint_eq(strv_length(errors), 2);
+}
+END_TEST
+
+START_TEST(test_unknown_section_type)
+{
+        check_single_error("a.conf", "[output a]\nline = GPIO1\n[lamp porch]\nline = GPIO2\n", 3,
+                           "unknown section", "lamp", NULL);
+}
+END_TEST
+
+START_TEST(test_output_without_name)
+{
+        check_single_error("a.conf", "\n[output]\nline = GPIO1\n", 2, "[output]", "name", NULL);
+}
+END_TEST
+
+START_TEST(test_output_name_blank)
+{
+        check_single_error("a.conf", "[output   ]\nline = GPIO1\n", 1, "output", "name", NULL);
+}
+END_TEST
+
+START_TEST(test_output_invalid_name)
+{
+        check_single_error("a.conf", "[output porch/light]\nline = GPIO1\n", 1, "invalid output name",
+                           "porch/light", NULL);
+        check_single_error("b.conf", "[output my lamp]\nline = GPIO1\n", 1, "invalid output name", "my lamp",
+                           NULL);
+        check_single_error("c.conf", "[output caf\xC3\xA9]\nline = GPIO1\n", 1, "invalid output name", NULL);
+}
+END_TEST
+
+START_TEST(test_button_not_supported)
+{
+        check_single_error("a.conf", "[button doorbell]\nline = GPIO17\nbias = pull-up\n", 1, "[button]",
+                           "not supported", NULL);
+}
+END_TEST
+
+START_TEST(test_sensor_not_supported)
+{
+        check_single_error("a.conf", "# sensors\n[sensor room]\nmodel = bme280\n", 2, "[sensor]",
+                           "not supported", NULL);
+}
+END_TEST
+
+START_TEST(test_unknown_key)
+{
+        check_single_error("a.conf", "[output a]\nline = GPIO1\ncolour = red\n", 3, "unknown key",
+                           "'colour'", "[output a]", NULL);
+}
+END_TEST
+
+START_TEST(test_bad_boolean)
+{
+        check_single_error("a.conf", "[output a]\nline = GPIO1\ninitial = maybe\n", 3, "'maybe'",
+                           "'initial'", NULL);
+        check_single_error("b.conf", "[output a]\nline = GPIO1\nactive-low = 2\n", 3, "'2'", "'active-low'",
+                           NULL);
+        check_single_error("c.conf", "[output a]\nline = GPIO1\nrestore = yess\n", 3, "'yess'", "'restore'",
+                           NULL);
+}
+END_TEST
+
+START_TEST(test_bad_drive)
+{
+        check_single_error("a.conf", "[output a]\nline = GPIO1\ndrive = tristate\n", 3, "'tristate'",
+                           "'drive'", NULL);
+}
+END_TEST
+
+START_TEST(test_empty_value)
+{
+        check_single_error("a.conf", "[output a]\nline = GPIO1\ninitial =\n", 3, "'initial'", "value", NULL);
+        check_single_error("b.conf", "[output a]\nline = GPIO1\ndrive =    # nothing\n", 3, "'drive'",
+                           "value", NULL);
+        check_single_error("c.conf", "[output a]\nline =\n", 2, "'line'", "value", NULL);
+}
+END_TEST
+
+START_TEST(test_key_twice)
+{
+        check_single_error("a.conf", "[output a]\nline = GPIO1\nline = GPIO2\n", 3, "'line'", "twice", NULL);
+}
+END_TEST
+
+START_TEST(test_key_twice_not_adjacent)
+{
+        check_single_error("a.conf", "[output a]\nline = GPIO1\ninitial = on\nline = GPIO2\n", 4, "'line'",
+                           "twice", NULL);
+}
+END_TEST
+
+START_TEST(test_indented_key)
+{
+        /* An indented line continues the previous key in INI: refused. */
+        check_single_error("a.conf", "[output a]\nline = GPIO1\n  initial = on\n", 3, "'line'", NULL);
+}
+END_TEST
+
+START_TEST(test_indented_key_after_header)
+{
+        check_single_error("a.conf", "[output a]\n  line = GPIO1\n", 2, "indented", NULL);
+}
+END_TEST
+
+START_TEST(test_key_outside_section)
+{
+        check_single_error("a.conf", "# top\nline = GPIO1\n[output a]\nline = GPIO2\n", 2, "'line'",
+                           "outside", NULL);
+}
+END_TEST
+
+START_TEST(test_long_line)
+{
+        char text[1024], v[300];
+
+        /* 199 characters: one too many. */
+        memset(v, 'v', 192);
+        v[192] = '\0';
+        snprintf(text, sizeof(text), "[output a]\nline = GPIO1\ninitial= %s\nrestore = on\n", v);
+        ck_assert_uint_eq(strlen("initial= ") + strlen(v), 201);
+        check_single_error("a.conf", text, 3, "longer than 198", NULL);
+}
+END_TEST
+
+START_TEST(test_long_line_199)
+{
+        char text[1024], v[300];
+
+        memset(v, 'v', 192);
+        v[192] = '\0';
+        /* "line = " + 192 = 199 characters. */
+        snprintf(text, sizeof(text), "[output a]\nline = %s\n", v);
+        check_single_error("a.conf", text, 2, "longer than 198", NULL);
+}
+END_TEST
+
+START_TEST(test_long_section_name)
+{
+        char text[1024], name[100];
+
+        memset(name, 's', 60);
+        name[60] = '\0';
+        snprintf(text, sizeof(text), "[output a]\nline = GPIO1\n[output %s]\nline = GPIO2\n", name);
+        check_single_error("a.conf", text, 3, "section name", "longer", NULL);
+}
+END_TEST
+
+START_TEST(test_duplicate_output_same_file)
+{
+        char *first;
+        char *path = write_conf("a.conf", "[output a]\nline = GPIO1\n\n[output a]\nline = GPIO2\n");
+        char **errors = load_errors(path);
+
+        first = t_fmt("%s:1", path);
+        expect_error(errors, path, 4, "duplicate", "'a'", first, NULL);
+        ck_assert_uint_eq(strv_length(errors), 1);
+}
+END_TEST
+
+START_TEST(test_line_used_twice)
+{
+        char *first;
+        char *path = write_conf(
+                "a.conf", "[output a]\nline = GPIO1\n[output b]\nline = GPIO2\n[output c]\nline = GPIO1\n");
+        char **errors = load_errors(path);
+
+        first = t_fmt("%s:1", path);
+        expect_error(errors, path, 5, "GPIO1", "[output c]", "[output a]", first, NULL);
+        ck_assert_uint_eq(strv_length(errors), 1);
+}
+END_TEST
+
+START_TEST(test_line_used_twice_across_files)
+{
+        char *path = write_conf("pinbus.conf", "[output a]\nline = gpiochip0:4\n");
+        char *d, **errors;
+
+        make_dir("pinbus.conf.d");
+        d = write_conf("pinbus.conf.d/x.conf", "\n\n[output b]\nline = gpiochip0:4\n");
+        errors = load_errors(path);
+        expect_error(errors, d, 3, "gpiochip0:4", "[output b]", "[output a]", NULL);
+}
+END_TEST
+
+START_TEST(test_output_without_line)
+{
+        char *path = write_conf("a.conf", "[output a]\nline = GPIO1\n\n[output b]\ninitial = on\n");
+        char **errors = load_errors(path);
+
+        expect_error(errors, path, 4, "[output b]", "'line", NULL);
+        ck_assert_uint_eq(strv_length(errors), 1);
+}
+END_TEST
+
+START_TEST(test_invalid_line_spec)
+{
+        check_single_error("a.conf", "[output a]\nline = :3\n", 2, "':3'", "no chip", NULL);
+        check_single_error("b.conf", "[output a]\nline = gpiochip0:x\n", 2, "'gpiochip0:x'", "not a decimal",
+                           NULL);
+        check_single_error("c.conf", "[output a]\nline = gpiochip0:\n", 2, "'gpiochip0:'", "no offset",
+                           NULL);
+}
+END_TEST
+
+START_TEST(test_keys_of_bad_section_not_checked)
+{
+        /* One error for the section, none for each of its keys. */
+        check_single_error("a.conf", "[lamp x]\nfoo = 1\nbar = 2\n", 1, "lamp", NULL);
+}
+END_TEST
+
+START_TEST(test_several_errors_reported)
+{
+        char *path = write_conf("a.conf", "[output a]\n"        /* 1 */
+                                          "line = GPIO1\n"      /* 2 */
+                                          "colour = red\n"      /* 3: unknown key */
+                                          "initial = perhaps\n" /* 4: bad boolean */
+                                          "\n"                  /* 5 */
+                                          "[sensor room]\n"     /* 6: not supported */
+                                          "model = bme280\n"    /* 7 */
+                                          "[output b]\n"        /* 8 */
+                                          "line = GPIO2\n"      /* 9 */
+                                          "drive = sideways\n"  /* 10: bad drive */
+                                          "oops\n"              /* 11: syntax error */
+                                          "[output a]\n"        /* 12: duplicate */
+                                          "line = GPIO3\n");    /* 13 */
+        char **errors = load_errors(path);
+
+        expect_error(errors, path, 3, "'colour'", NULL);
+        expect_error(errors, path, 4, "'initial'", NULL);
+        expect_error(errors, path, 6, "[sensor]", NULL);
+        expect_error(errors, path, 10, "'drive'", NULL);
+        expect_error(errors, path, 11, "syntax error", NULL);
+        expect_error(errors, path, 12, "duplicate", NULL);
+        ck_assert_uint_eq(strv_length(errors), 6);
+}
+END_TEST
+
+START_TEST(test_several_syntax_errors_reported)
+{
+        char *path = write_conf("a.conf", "[output a]\nline = GPIO1\nfirst bad line\nsecond bad line\n");
+        char **errors = load_errors(path);
+
+        expect_error(errors, path, 3, "syntax error", NULL);
+        expect_error(errors, path, 4, "syntax error", NULL);
+}
+END_TEST
+
+START_TEST(test_errors_across_files)
+{
+        char *path = write_conf("pinbus.conf", "[output a]\nline = GPIO1\nbogus = 1\n");
+        char *d, **errors;
+
+        make_dir("pinbus.conf.d");
+        d = write_conf("pinbus.conf.d/1.conf", "[button b]\n");
+        errors = load_errors(path);
+        expect_error(errors, path, 3, "'bogus'", NULL);
+        expect_error(errors, d, 1, "[button]", NULL);
+        ck_assert_uint_eq(strv_length(errors), 2);
+}
+END_TEST
+
+START_TEST(test_too_many_errors)
+{
+        FILE *m;
+        char *text = NULL, *path;
+        size_t size = 0;
+        char **errors;
+
+        m = open_memstream(&text, &size);
+        ck_assert_ptr_nonnull(m);
+        fputs("[output a]\nline = GPIO1\n", m);
+        for (int i = 0; i < 80; i++)
+                fprintf(m, "unknown%d = x\n", i);
+        ck_assert_int_eq(fclose(m), 0);
+        path = write_conf("a.conf", text);
+        errors = load_errors(path);
+        /* CONFIG_ERRORS_MAX errors, then one line saying the parser gave up. */
+        ck_assert_uint_eq(strv_length(errors), CONFIG_ERRORS_MAX + 1);
+        expect_error(errors, path, 3, "'unknown0'", NULL);
+        ck_assert_msg(strstr(errors[CONFIG_ERRORS_MAX], "too many errors"), "%s", errors[CONFIG_ERRORS_MAX]);
+        free(text);
+}
+END_TEST
+
+START_TEST(test_validate_direct)
+{
+        Config *c = config_new();
+        char *path =
+                write_conf("a.conf", "[output a]\nline = GPIO1\n[output b]\nline = GPIO1\n[output c]\n");
+        char **errors = NULL;
+
+        ck_assert_int_eq(config_parse_file(c, path, &errors), 0);
+        ck_assert_ptr_null(errors);
+        ck_assert_uint_eq(c->n_outputs, 3);
+        ck_assert_int_eq(config_validate(c, &errors), -EINVAL);
+        ck_assert_uint_eq(strv_length(errors), 2);
+        expect_error(errors, path, 3, "GPIO1", "[output b]", NULL);
+        expect_error(errors, path, 5, "[output c]", "line", NULL);
+        strv_free(errors);
+        errors = NULL;
+
+        /* A valid configuration passes and adds nothing. */
+        config_free(c);
+        c = config_new();
+        ck_assert_int_eq(config_validate(c, &errors), 0);
+        ck_assert_ptr_null(errors);
+        config_free(c);
+}
+END_TEST
+
+START_TEST(test_parse_file_appends_errors)
+{
+        char *a = write_conf("a.conf", "[output a]\nline = GPIO1\nx = 1\n");
+        char *b = write_conf("b.conf", "[output b]\nline = GPIO2\ny = 1\n");
+        Config *c = config_new();
+        char **errors = NULL;
+
+        ck_assert_int_eq(config_parse_file(c, a, &errors), -EINVAL);
+        ck_assert_int_eq(config_parse_file(c, b, &errors), -EINVAL);
+        ck_assert_uint_eq(strv_length(errors), 2);
+        expect_error(errors, a, 3, "'x'", NULL);
+        expect_error(errors, b, 3, "'y'", NULL);
+        /* Good sections of a bad file are still parsed. */
+        ck_assert_uint_eq(c->n_outputs, 2);
+        strv_free(errors);
+        config_free(c);
+}
+END_TEST
+
+START_TEST(test_find_output)
+{
+        char *path = write_conf("pinbus.conf", good_conf);
+        Config *c = NULL;
+        const OutputConfig *o;
+
+        ck_assert_int_eq(config_load(path, true, &c, NULL), 0);
+        o = config_find_output(c, "porch");
+        ck_assert_ptr_nonnull(o);
+        ck_assert_ptr_eq(o, &c->outputs[0]);
+        o = config_find_output(c, "relay-1.b_X");
+        ck_assert_ptr_eq(o, &c->outputs[1]);
+        ck_assert_ptr_null(config_find_output(c, "Porch"));
+        ck_assert_ptr_null(config_find_output(c, "relay"));
+        ck_assert_ptr_null(config_find_output(c, ""));
+        config_free(c);
+
+        c = config_new();
+        ck_assert_ptr_null(config_find_output(c, "porch"));
+        config_free(c);
+        ck_assert_ptr_null(config_free(NULL));
+}
+END_TEST
+
+static Suite *config_suite(void)
+{
+        Suite *s = suite_create("config");
+        TCase *tc;
+
+        tc = tcase_create("good");
+        tcase_add_checked_fixture(tc, tmpdir_setup, tmpdir_teardown);
+        tcase_add_test(tc, test_good_file);
+        tcase_add_test(tc, test_boolean_spellings);
+        tcase_add_test(tc, test_defaults);
+        tcase_add_test(tc, test_comment_chars_inside_values);
+        tcase_add_test(tc, test_line_names_with_spaces_and_colons);
+        tcase_add_test(tc, test_empty_and_comment_only_files);
+        tcase_add_test(tc, test_crlf_and_bom);
+        tcase_add_test(tc, test_line_of_198_chars_is_accepted);
+        tcase_add_test(tc, test_find_output);
+        suite_add_tcase(s, tc);
+
+        tc = tcase_create("files");
+        tcase_add_checked_fixture(tc, tmpdir_setup, tmpdir_teardown);
+        tcase_add_test(tc, test_dropins_in_name_order);
+        tcase_add_test(tc, test_dropin_overrides_nothing_silently);
+        tcase_add_test(tc, test_missing_not_required);
+        tcase_add_test(tc, test_missing_not_required_with_dropins);
+        tcase_add_test(tc, test_missing_required);
+        tcase_add_test(tc, test_parse_file_missing);
+        tcase_add_test(tc, test_main_path_is_directory);
+        suite_add_tcase(s, tc);
+
+        tc = tcase_create("errors");
+        tcase_add_checked_fixture(tc, tmpdir_setup, tmpdir_teardown);
+        tcase_add_test(tc, test_syntax_error);
+        tcase_add_test(tc, test_syntax_error_first_line);
+        tcase_add_test(tc, test_syntax_error_after_sections);
+        tcase_add_test(tc, test_syntax_error_after_empty_section);
+        tcase_add_test(tc, test_syntax_error_unterminated_section);
+        tcase_add_test(tc, test_syntax_error_after_long_line);
+        tcase_add_test(tc, test_syntax_error_after_bom_header);
+        tcase_add_test(tc, test_syntax_error_after_long_header);
+        tcase_add_test(tc, test_unknown_section_type);
+        tcase_add_test(tc, test_output_without_name);
+        tcase_add_test(tc, test_output_name_blank);
+        tcase_add_test(tc, test_output_invalid_name);
+        tcase_add_test(tc, test_button_not_supported);
+        tcase_add_test(tc, test_sensor_not_supported);
+        tcase_add_test(tc, test_unknown_key);
+        tcase_add_test(tc, test_bad_boolean);
+        tcase_add_test(tc, test_bad_drive);
+        tcase_add_test(tc, test_empty_value);
+        tcase_add_test(tc, test_key_twice);
+        tcase_add_test(tc, test_key_twice_not_adjacent);
+        tcase_add_test(tc, test_indented_key);
+        tcase_add_test(tc, test_indented_key_after_header);
+        tcase_add_test(tc, test_key_outside_section);
+        tcase_add_test(tc, test_long_line);
+        tcase_add_test(tc, test_long_line_199);
+        tcase_add_test(tc, test_long_section_name);
+        tcase_add_test(tc, test_duplicate_output_same_file);
+        tcase_add_test(tc, test_line_used_twice);
+        tcase_add_test(tc, test_line_used_twice_across_files);
+        tcase_add_test(tc, test_output_without_line);
+        tcase_add_test(tc, test_invalid_line_spec);
+        tcase_add_test(tc, test_keys_of_bad_section_not_checked);
+        tcase_add_test(tc, test_several_errors_reported);
+        tcase_add_test(tc, test_several_syntax_errors_reported);
+        tcase_add_test(tc, test_errors_across_files);
+        tcase_add_test(tc, test_too_many_errors);
+        tcase_add_test(tc, test_validate_direct);
+        tcase_add_test(tc, test_parse_file_appends_errors);
+        suite_add_tcase(s, tc);
+
+        return s;
+}
+
+int main(void)
+{
+        return t_run_suite(config_suite());
+}

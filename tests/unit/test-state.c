@@ -1,0 +1,468 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
+
+/* The persistent output state (daemon/state.h). */
+
+#include <ini.h>
+#include <systemd/sd-event.h>
+
+#include "state.h"
+#include "test-util.h"
+
+static char *tmpdir;
+static sd_event *event;
+
+static void setup(void)
+{
+        tmpdir = t_mkdtemp();
+        ck_assert_int_ge(sd_event_new(&event), 0);
+}
+
+static void teardown(void)
+{
+        event = sd_event_unref(event);
+        t_rm_rf(tmpdir);
+        free(tmpdir);
+        tmpdir = NULL;
+}
+
+static StateStore *store_new(const char *dir)
+{
+        StateStore *s = NULL;
+
+        ck_assert_int_eq(state_store_new(event, dir, &s), 0);
+        ck_assert_ptr_nonnull(s);
+        return s;
+}
+
+static int store_get(StateStore *s, const char *name)
+{
+        bool v = false;
+        int r = state_store_get_output(s, name, &v);
+
+        if (r == -ENOENT)
+                return -1;
+        ck_assert_int_eq(r, 0);
+        return v;
+}
+
+/* What inih reads in the state file. */
+typedef struct FileLookup {
+        const char *name;
+        int value; /* -1: not found */
+        unsigned n_sections;
+} FileLookup;
+
+static int lookup_handler(void *user, const char *section, const char *key, const char *value)
+{
+        FileLookup *l = user;
+        const char *name = strncmp(section, "output ", 7) == 0 ? section + 7 : NULL;
+
+        if (strcmp(key, "value") != 0)
+                return 0; /* the store only writes "value" keys */
+        l->n_sections++;
+        if (name && strcmp(name, l->name) == 0) {
+                if (strcmp(value, "on") == 0)
+                        l->value = 1;
+                else if (strcmp(value, "off") == 0)
+                        l->value = 0;
+                else
+                        return 0;
+        }
+        return 1;
+}
+
+/* The value the state file in dir holds for name: 1, 0, or -1 when absent (or no file). */
+static int file_value(const char *dir, const char *name)
+{
+        char *path = t_path(dir, "outputs");
+        FileLookup l = { .name = name, .value = -1 };
+        int r;
+
+        r = ini_parse(path, lookup_handler, &l);
+        free(path);
+        if (r == -1)
+                return -1;
+        ck_assert_msg(r == 0, "state file: inih error at line %d", r);
+        return l.value;
+}
+
+static bool file_exists(const char *dir, const char *name)
+{
+        char *p = t_path(dir, name);
+        bool b = access(p, F_OK) == 0;
+
+        free(p);
+        return b;
+}
+
+/* Runs the event loop until the file holds value for name or timeout_usec passed. Returns
+ * the time it took (µs), or UINT64_MAX on timeout. */
+static uint64_t run_until_file_value(const char *name, int value, uint64_t timeout_usec)
+{
+        uint64_t t0 = t_now_usec();
+
+        for (;;) {
+                uint64_t now = t_now_usec();
+
+                if (file_value(tmpdir, name) == value)
+                        return now - t0;
+                if (now - t0 >= timeout_usec)
+                        return UINT64_MAX;
+                ck_assert_int_ge(sd_event_run(event, 20000), 0);
+        }
+}
+
+START_TEST(test_new_empty_dir)
+{
+        StateStore *s = store_new(tmpdir);
+        char *expected = t_path(tmpdir, "outputs");
+
+        ck_assert_str_eq(state_store_get_path(s), expected);
+        ck_assert_int_eq(store_get(s, "porch"), -1);
+        /* Opening writes nothing; neither does a flush with nothing to write. */
+        ck_assert_int_eq(state_store_flush(s), 0);
+        ck_assert_uint_eq(t_count_dir_entries(tmpdir), 0);
+        ck_assert_ptr_null(state_store_free(s));
+        ck_assert_uint_eq(t_count_dir_entries(tmpdir), 0);
+        free(expected);
+}
+END_TEST
+
+START_TEST(test_set_get)
+{
+        StateStore *s = store_new(tmpdir);
+        bool v = false;
+
+        ck_assert_int_eq(state_store_set_output(s, "porch", true), 0);
+        ck_assert_int_eq(state_store_set_output(s, "relay", false), 0);
+        ck_assert_int_eq(state_store_get_output(s, "porch", &v), 0);
+        ck_assert(v);
+        ck_assert_int_eq(state_store_get_output(s, "relay", &v), 0);
+        ck_assert(!v);
+        ck_assert_int_eq(state_store_get_output(s, "other", &v), -ENOENT);
+
+        ck_assert_int_eq(state_store_set_output(s, "porch", false), 0);
+        ck_assert_int_eq(store_get(s, "porch"), 0);
+        state_store_free(s);
+}
+END_TEST
+
+START_TEST(test_values_survive_reload)
+{
+        StateStore *s = store_new(tmpdir);
+
+        ck_assert_int_eq(state_store_set_output(s, "porch", true), 0);
+        ck_assert_int_eq(state_store_set_output(s, "relay", false), 0);
+        ck_assert_int_eq(state_store_set_output(s, "a.b-c_d", true), 0);
+        state_store_free(s);
+
+        s = store_new(tmpdir);
+        ck_assert_int_eq(store_get(s, "porch"), 1);
+        ck_assert_int_eq(store_get(s, "relay"), 0);
+        ck_assert_int_eq(store_get(s, "a.b-c_d"), 1);
+        ck_assert_int_eq(store_get(s, "nothing"), -1);
+
+        /* Change one after the reload; the others are kept too. */
+        ck_assert_int_eq(state_store_set_output(s, "relay", true), 0);
+        state_store_free(s);
+        s = store_new(tmpdir);
+        ck_assert_int_eq(store_get(s, "porch"), 1);
+        ck_assert_int_eq(store_get(s, "relay"), 1);
+        ck_assert_int_eq(store_get(s, "a.b-c_d"), 1);
+        state_store_free(s);
+}
+END_TEST
+
+START_TEST(test_file_is_ini_without_leftovers)
+{
+        StateStore *s = store_new(tmpdir);
+        struct stat st;
+        char *path;
+
+        ck_assert_int_eq(state_store_set_output(s, "porch", true), 0);
+        ck_assert_int_eq(state_store_set_output(s, "relay", false), 0);
+        ck_assert_int_eq(state_store_flush(s), 0);
+
+        /* inih reads it, with the values set. */
+        ck_assert_int_eq(file_value(tmpdir, "porch"), 1);
+        ck_assert_int_eq(file_value(tmpdir, "relay"), 0);
+        /* Only the state file: no temporary file left behind. */
+        ck_assert(file_exists(tmpdir, "outputs"));
+        ck_assert_uint_eq(t_count_dir_entries(tmpdir), 1);
+
+        path = t_path(tmpdir, "outputs");
+        ck_assert_int_eq(stat(path, &st), 0);
+        ck_assert(S_ISREG(st.st_mode));
+        ck_assert_uint_eq(st.st_mode & 07777, 0644);
+        free(path);
+
+        state_store_free(s);
+        ck_assert_uint_eq(t_count_dir_entries(tmpdir), 1);
+}
+END_TEST
+
+START_TEST(test_first_write_immediate)
+{
+        StateStore *s = store_new(tmpdir);
+
+        /* Nothing written before: the first change goes to disk at once. */
+        ck_assert_int_eq(state_store_set_output(s, "porch", true), 0);
+        ck_assert_int_eq(file_value(tmpdir, "porch"), 1);
+        state_store_free(s);
+}
+END_TEST
+
+START_TEST(test_rate_limited_write)
+{
+        StateStore *s = store_new(tmpdir);
+        uint64_t t0, took;
+
+        t0 = t_now_usec();
+        ck_assert_int_eq(state_store_set_output(s, "porch", true), 0);
+        ck_assert_int_eq(file_value(tmpdir, "porch"), 1);
+
+        /* A second change within the interval is not written yet... */
+        ck_assert_int_eq(state_store_set_output(s, "porch", false), 0);
+        ck_assert_int_eq(store_get(s, "porch"), 0);
+        ck_assert_int_eq(file_value(tmpdir, "porch"), 1);
+        ck_assert_int_ge(sd_event_run(event, 0), 0);
+        if (t_now_usec() < t0 + STATE_WRITE_INTERVAL_USEC / 2)
+                ck_assert_int_eq(file_value(tmpdir, "porch"), 1);
+
+        /* ...but once the interval is over, by the event loop. */
+        took = run_until_file_value("porch", 0, 5 * STATE_WRITE_INTERVAL_USEC * t_timeout_scale());
+        ck_assert_msg(took != UINT64_MAX, "the deferred write never happened");
+        ck_assert_msg(t_now_usec() - t0 + 5000 >= STATE_WRITE_INTERVAL_USEC,
+                      "written %.3f s after the first write, before the interval was over",
+                      (double)(t_now_usec() - t0) / 1e6);
+        ck_assert_uint_eq(t_count_dir_entries(tmpdir), 1);
+        state_store_free(s);
+}
+END_TEST
+
+START_TEST(test_rate_limited_coalesces)
+{
+        StateStore *s = store_new(tmpdir);
+        uint64_t took;
+
+        ck_assert_int_eq(state_store_set_output(s, "a", true), 0);
+        /* Several changes within the interval: the last values win, in one deferred write. */
+        ck_assert_int_eq(state_store_set_output(s, "a", false), 0);
+        ck_assert_int_eq(state_store_set_output(s, "b", true), 0);
+        ck_assert_int_eq(state_store_set_output(s, "a", true), 0);
+        ck_assert_int_eq(state_store_set_output(s, "a", false), 0);
+
+        took = run_until_file_value("b", 1, 5 * STATE_WRITE_INTERVAL_USEC * t_timeout_scale());
+        ck_assert_msg(took != UINT64_MAX, "the deferred write never happened");
+        ck_assert_int_eq(file_value(tmpdir, "a"), 0);
+        state_store_free(s);
+}
+END_TEST
+
+START_TEST(test_pending_written_by_free)
+{
+        StateStore *s = store_new(tmpdir);
+
+        ck_assert_int_eq(state_store_set_output(s, "porch", true), 0);
+        ck_assert_int_eq(state_store_set_output(s, "porch", false), 0);
+        ck_assert_int_eq(file_value(tmpdir, "porch"), 1);
+        ck_assert_ptr_null(state_store_free(s));
+        ck_assert_int_eq(file_value(tmpdir, "porch"), 0);
+        ck_assert_uint_eq(t_count_dir_entries(tmpdir), 1);
+}
+END_TEST
+
+START_TEST(test_pending_written_by_flush)
+{
+        StateStore *s = store_new(tmpdir);
+
+        ck_assert_int_eq(state_store_set_output(s, "porch", true), 0);
+        ck_assert_int_eq(state_store_set_output(s, "porch", false), 0);
+        ck_assert_int_eq(file_value(tmpdir, "porch"), 1);
+        ck_assert_int_eq(state_store_flush(s), 0);
+        ck_assert_int_eq(file_value(tmpdir, "porch"), 0);
+        /* Nothing pending any more: the timer has nothing to add. */
+        ck_assert_int_eq(state_store_flush(s), 0);
+        state_store_free(s);
+        ck_assert_int_eq(file_value(tmpdir, "porch"), 0);
+}
+END_TEST
+
+START_TEST(test_unchanged_value_not_written)
+{
+        StateStore *s = store_new(tmpdir);
+        char *path = t_path(tmpdir, "outputs");
+
+        ck_assert_int_eq(state_store_set_output(s, "porch", true), 0);
+        ck_assert_int_eq(file_value(tmpdir, "porch"), 1);
+        ck_assert_int_eq(unlink(path), 0);
+        /* Setting the same value changes nothing, so nothing is written. */
+        ck_assert_int_eq(state_store_set_output(s, "porch", true), 0);
+        ck_assert_int_eq(state_store_flush(s), 0);
+        ck_assert(!file_exists(tmpdir, "outputs"));
+        state_store_free(s);
+        ck_assert(!file_exists(tmpdir, "outputs"));
+        free(path);
+}
+END_TEST
+
+START_TEST(test_dir_created_on_first_write)
+{
+        char *dir = t_path(tmpdir, "state");
+        StateStore *s = store_new(dir);
+
+        ck_assert(!file_exists(tmpdir, "state"));
+        ck_assert_int_eq(state_store_set_output(s, "porch", true), 0);
+        ck_assert_int_eq(state_store_flush(s), 0);
+        ck_assert_int_eq(file_value(dir, "porch"), 1);
+        state_store_free(s);
+        free(dir);
+}
+END_TEST
+
+START_TEST(test_malformed_file_partial)
+{
+        char *path = t_path(tmpdir, "outputs");
+        StateStore *s;
+
+        t_write_file(path, "[output a]\n"
+                           "value = on\n"
+                           "this line is not INI\n"
+                           "[output b]\n"
+                           "value = maybe\n"
+                           "[output c]\n"
+                           "value = off\n");
+        s = store_new(tmpdir);
+        /* What precedes the damage is kept; the bad entry is not invented. */
+        ck_assert_int_eq(store_get(s, "a"), 1);
+        ck_assert_int_eq(store_get(s, "b"), -1);
+        /* The store still works and rewrites a clean file. */
+        ck_assert_int_eq(state_store_set_output(s, "d", true), 0);
+        ck_assert_int_eq(state_store_flush(s), 0);
+        state_store_free(s);
+        ck_assert_int_eq(file_value(tmpdir, "a"), 1);
+        ck_assert_int_eq(file_value(tmpdir, "d"), 1);
+        free(path);
+}
+END_TEST
+
+START_TEST(test_garbage_file)
+{
+        char *path = t_path(tmpdir, "outputs");
+        static const char garbage[] = "\x01\x02\xff\xfe[[[=\n\n=\n]]]\x7f value = on\n[output\n";
+        StateStore *s;
+
+        t_write_file(path, garbage);
+        s = store_new(tmpdir);
+        ck_assert_int_eq(store_get(s, "a"), -1);
+        ck_assert_int_eq(state_store_set_output(s, "a", false), 0);
+        ck_assert_int_eq(state_store_flush(s), 0);
+        ck_assert_int_eq(file_value(tmpdir, "a"), 0);
+        state_store_free(s);
+        free(path);
+}
+END_TEST
+
+START_TEST(test_unknown_entries_ignored)
+{
+        char *path = t_path(tmpdir, "outputs");
+        StateStore *s;
+
+        t_write_file(path, "# from a newer pinbusd\n"
+                           "[button x]\n"
+                           "value = on\n"
+                           "[output a]\n"
+                           "colour = red\n"
+                           "value = on\n"
+                           "[output b]\n"
+                           "value = off\n");
+        s = store_new(tmpdir);
+        ck_assert_int_eq(store_get(s, "a"), 1);
+        ck_assert_int_eq(store_get(s, "b"), 0);
+        ck_assert_int_eq(store_get(s, "x"), -1);
+        state_store_free(s);
+        free(path);
+}
+END_TEST
+
+START_TEST(test_unreadable_state_is_empty)
+{
+        /* The state "file" is a directory: unreadable, so the store starts empty. */
+        char *path = t_path(tmpdir, "outputs");
+        StateStore *s;
+
+        ck_assert_int_eq(mkdir(path, 0755), 0);
+        s = store_new(tmpdir);
+        ck_assert_int_eq(store_get(s, "a"), -1);
+        state_store_free(s);
+        free(path);
+}
+END_TEST
+
+START_TEST(test_unwritable_dir)
+{
+        char *file = t_path(tmpdir, "file");
+        char *dir = t_path(file, "state");
+        StateStore *s;
+
+        t_write_file(file, "a regular file\n");
+        s = store_new(dir);
+        /* The write fails, but set does not: the value is kept in memory. */
+        ck_assert_int_eq(state_store_set_output(s, "porch", true), 0);
+        ck_assert_int_eq(store_get(s, "porch"), 1);
+        ck_assert_int_lt(state_store_flush(s), 0);
+        ck_assert_int_eq(state_store_set_output(s, "porch", false), 0);
+        ck_assert_int_eq(state_store_set_output(s, "relay", true), 0);
+        ck_assert_int_lt(state_store_flush(s), 0);
+        ck_assert_int_eq(store_get(s, "porch"), 0);
+        /* The event loop copes with a failing deferred write too. */
+        ck_assert_int_ge(sd_event_run(event, 0), 0);
+        ck_assert_ptr_null(state_store_free(s));
+        /* Only the regular file is there. */
+        ck_assert_uint_eq(t_count_dir_entries(tmpdir), 1);
+        free(dir);
+        free(file);
+}
+END_TEST
+
+START_TEST(test_free_null)
+{
+        ck_assert_ptr_null(state_store_free(NULL));
+        ck_assert_int_eq(state_store_flush(NULL), 0);
+}
+END_TEST
+
+static Suite *state_suite(void)
+{
+        Suite *s = suite_create("state");
+        TCase *tc;
+
+        tc = tcase_create("store");
+        tcase_add_checked_fixture(tc, setup, teardown);
+        tcase_set_timeout(tc, 30);
+        tcase_add_test(tc, test_new_empty_dir);
+        tcase_add_test(tc, test_set_get);
+        tcase_add_test(tc, test_values_survive_reload);
+        tcase_add_test(tc, test_file_is_ini_without_leftovers);
+        tcase_add_test(tc, test_first_write_immediate);
+        tcase_add_test(tc, test_rate_limited_write);
+        tcase_add_test(tc, test_rate_limited_coalesces);
+        tcase_add_test(tc, test_pending_written_by_free);
+        tcase_add_test(tc, test_pending_written_by_flush);
+        tcase_add_test(tc, test_unchanged_value_not_written);
+        tcase_add_test(tc, test_dir_created_on_first_write);
+        tcase_add_test(tc, test_malformed_file_partial);
+        tcase_add_test(tc, test_garbage_file);
+        tcase_add_test(tc, test_unknown_entries_ignored);
+        tcase_add_test(tc, test_unreadable_state_is_empty);
+        tcase_add_test(tc, test_unwritable_dir);
+        tcase_add_test(tc, test_free_null);
+        suite_add_tcase(s, tc);
+
+        return s;
+}
+
+int main(void)
+{
+        return t_run_suite(state_suite());
+}
