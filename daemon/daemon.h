@@ -71,7 +71,8 @@ typedef struct Daemon {
 int daemon_new(const DaemonOptions *options, Config *config, Daemon **ret);
 
 /* Requests the bus name, tells systemd READY=1, and runs the event loop until
- * SIGTERM or SIGINT. Returns the loop's exit code (0) or a negative errno. */
+ * SIGTERM or SIGINT (exit code 0) or until the bus connection is lost
+ * (EXIT_FAILURE). Returns that exit code, or a negative errno. */
 int daemon_run(Daemon *d);
 
 /* Releases every line, writes pending state, and frees the daemon. Returns NULL. */

@@ -41,8 +41,7 @@ struct Line {
         bool persist;   /* LINE_HELD_BY_CLIENT: kept by the daemon when the owner leaves */
         Output *output; /* LINE_HELD_BY_OUTPUT */
 
-        bool value; /* logical value: driven (outputs) or last seen (inputs) */
-        bool value_known;
+        bool value; /* logical value: driven (outputs), or last seen (inputs); false until seen */
 
         /* A Pulse or Blink in progress. Transition k happens at wave_start + the sum of the
          * periods before it; even transitions go active, odd ones inactive. */
@@ -99,14 +98,35 @@ void line_refresh_info(Line *l)
                                                           (char **)changed);
 }
 
+/*
+ * Emits PropertiesChanged for Value carrying v itself. sd_bus_emit_properties_changed()
+ * would call the getter at send time, which reads a held input live: every change of a
+ * batch of edges would then carry the last level instead of its own.
+ */
+static void line_emit_value(Line *l, bool v)
+{
+        _cleanup_(sd_bus_message_unrefp) sd_bus_message *m = NULL;
+        int r;
+
+        if (!l->path)
+                return;
+        r = sd_bus_message_new_signal(l->daemon->bus, &m, l->path, "org.freedesktop.DBus.Properties",
+                                      "PropertiesChanged");
+        if (r >= 0)
+                r = sd_bus_message_append(m, "sa{sv}as", "io.pinbus1.Line", 1, "Value", "b", v, 0);
+        if (r >= 0)
+                r = sd_bus_send(l->daemon->bus, m, NULL);
+        if (r < 0)
+                log_debug("Line %s: cannot emit the Value change: %s", l->object_name, strerror(-r));
+}
+
 /* The logical value is now v: emits Value (and the output's) only if it really changed. */
 static void line_note_value(Line *l, bool v)
 {
-        if (l->value_known && l->value == v)
+        if (l->value == v)
                 return;
         l->value = v;
-        l->value_known = true;
-        line_emit(l, "Value");
+        line_emit_value(l, v);
         if (l->holder == LINE_HELD_BY_OUTPUT)
                 output_line_value_changed(l->output, v);
 }

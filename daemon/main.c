@@ -139,6 +139,8 @@ int main(int argc, char *argv[])
         r = daemon_new(&opts, config, &d);
         if (r < 0)
                 return EXIT_FAILURE;
+        /* The loop's exit code: 0 after SIGTERM/SIGINT, EXIT_FAILURE when the bus went away
+         * (so Restart=on-failure brings the daemon back). */
         r = daemon_run(d);
-        return r < 0 ? EXIT_FAILURE : EXIT_SUCCESS;
+        return r < 0 ? EXIT_FAILURE : r;
 }
