@@ -1,0 +1,92 @@
+#!/usr/bin/python3
+# SPDX-License-Identifier: LGPL-2.1-or-later
+"""Runs one bus test file with pytest, after checking what it needs.
+
+    run.py test_FILE.py [pytest arguments...]
+
+A missing prerequisite prints "SKIP: <what> not installed" and exits 77 (meson's
+skip), except under CI (CI=true), which installs everything: there it fails.
+Environment: PINBUSD (the daemon to test, required), PINBUSD_WRAPPER (a command
+to run it under, e.g. valgrind), PINBUS_TEST_TIMEOUT_SCALE (multiplies timeouts).
+"""
+
+import importlib
+import os
+import shutil
+import sys
+import tempfile
+
+# Neither this run nor pytest's assertion rewriting may write __pycache__ into
+# the source tree.
+sys.dont_write_bytecode = True
+os.environ["PYTHONDONTWRITEBYTECODE"] = "1"
+
+EXIT_SKIP = 77
+HERE = os.path.dirname(os.path.abspath(__file__))
+
+
+def missing(reason):
+    if os.environ.get("CI", "").lower() == "true":
+        print(f"FAIL: {reason} (CI=true: CI must install every test dependency)", file=sys.stderr)
+        sys.exit(1)
+    print(f"SKIP: {reason}")
+    sys.exit(EXIT_SKIP)
+
+
+def check_prerequisites():
+    # busctl: test_line_ops types the issue's examples as a user would.
+    for prog, package in (("dbus-daemon", "dbus-daemon"), ("busctl", "systemd")):
+        if not shutil.which(prog):
+            missing(f"{prog} (Debian package {package}) not installed")
+    for module, package in (("dbus", "python3-dbus"), ("gi", "python3-gi"), ("pytest", "python3-pytest")):
+        try:
+            importlib.import_module(module)
+        except ImportError as e:
+            missing(f"{package} not installed for {sys.executable} ({e})")
+    try:
+        importlib.import_module("dbus.mainloop.glib")
+        from gi.repository import GLib  # noqa: F401
+    except ImportError as e:
+        missing(f"python3-dbus GLib main loop or python3-gi GLib not installed ({e})")
+
+    pinbusd = os.environ.get("PINBUSD")
+    if not pinbusd:
+        missing("PINBUSD (the pinbusd binary to test) not set; run through `meson test`")
+    if not (os.path.isfile(pinbusd) and os.access(pinbusd, os.X_OK)):
+        missing(f"pinbusd binary {pinbusd} not built")
+    wrapper = os.environ.get("PINBUSD_WRAPPER", "").split()
+    if wrapper and not shutil.which(wrapper[0]):
+        missing(f"{wrapper[0]} (PINBUSD_WRAPPER) not installed")
+
+
+def main(argv):
+    if len(argv) < 2:
+        print(f"usage: {argv[0]} test_FILE.py [pytest arguments...]", file=sys.stderr)
+        return 2
+    check_prerequisites()
+
+    import pytest
+
+    # A fresh base directory of our own: meson runs the files in parallel, and
+    # pytest's shared /tmp/pytest-of-USER numbering and cleanup are not made for that.
+    basetemp = tempfile.mkdtemp(prefix="pinbus-bus-")
+    args = [
+        "-v",
+        "--tb=short",
+        "-p", "no:cacheprovider",
+        "-c", os.path.join(HERE, "pytest.ini"),
+        "--rootdir", HERE,
+        "--basetemp", os.path.join(basetemp, "t"),
+        *argv[1:],
+    ]
+    code = int(pytest.main(args))
+    if code == 0:
+        shutil.rmtree(basetemp, ignore_errors=True)
+    else:
+        print(f"Test files (daemon logs, configs, state) kept in {basetemp}")
+    # pytest's "no tests collected" (5) is a failure here: a file that tests nothing is a bug.
+    return code
+
+
+if __name__ == "__main__":
+    sys.exit(main(sys.argv))
