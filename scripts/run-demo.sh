@@ -1,0 +1,127 @@
+#!/usr/bin/env bash
+# SPDX-License-Identifier: LGPL-2.1-or-later
+#
+# The newcomer's "run" command: installs the dependencies, builds pinbus in
+# build/, starts a private dbus-daemon and `pinbusd --simulate` on it (a
+# simulated Raspberry Pi 4, no hardware, no root needed), and prints busctl
+# commands to try. The daemon keeps running after this script returns; stop it
+# with scripts/stop-demo.sh. Running this again restarts the demo.
+set -euo pipefail
+root=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
+cd "$root"
+# shellcheck source=scripts/demo-env.sh
+. scripts/demo-env.sh
+
+scripts/setup-deps.sh
+
+if [ ! -f build/build.ninja ]; then
+        meson setup build
+fi
+ninja -C build
+pinbusd=$root/build/daemon/pinbusd
+
+scripts/stop-demo.sh >/dev/null
+mkdir -p "$(dirname "$demo_dir")"
+[ -d "$demo_dir" ] || mkdir -m 0700 "$demo_dir"
+[ -O "$demo_dir" ] || {
+        echo "run-demo: $demo_dir belongs to someone else; set PINBUS_DEMO_DIR" >&2
+        exit 1
+}
+
+cat >"$demo_dir/bus.conf" <<EOF
+<!DOCTYPE busconfig PUBLIC "-//freedesktop//DTD D-Bus Bus Configuration 1.0//EN"
+ "http://www.freedesktop.org/standards/dbus/1.0/busconfig.dtd">
+<!-- A private bus for the pinbus demo: only this user can connect; no policy. -->
+<busconfig>
+  <listen>$demo_address</listen>
+  <auth>EXTERNAL</auth>
+  <policy context="default">
+    <allow send_destination="*" eavesdrop="true"/>
+    <allow eavesdrop="true"/>
+    <allow own="*"/>
+  </policy>
+</busconfig>
+EOF
+
+cat >"$demo_dir/pinbus.conf" <<'EOF'
+# pinbus demo configuration (written by scripts/run-demo.sh). See docs/config.md.
+[output led]
+line = GPIO26
+initial = off
+restore = yes     # the last value comes back when the demo restarts
+EOF
+
+dbus-daemon --config-file="$demo_dir/bus.conf" --fork --nopidfile --print-pid=3 \
+        3>"$demo_dir/dbus-daemon.pid" 2>"$demo_dir/dbus-daemon.log"
+
+# Its own session, so that closing this terminal does not stop it.
+setsid "$pinbusd" --simulate --bus-address="$demo_address" --config="$demo_dir/pinbus.conf" \
+        --state-dir="$demo_dir/state" </dev/null >"$demo_dir/pinbusd.log" 2>&1 &
+pid=$!
+echo "$pid" >"$demo_dir/pinbusd.pid"
+
+# Wait until it owns io.pinbus1.
+for ((i = 0; ; i++)); do
+        if busctl --address="$demo_address" call org.freedesktop.DBus /org/freedesktop/DBus \
+                org.freedesktop.DBus NameHasOwner s io.pinbus1 2>/dev/null | grep -q true; then
+                break
+        fi
+        if ! kill -0 "$pid" 2>/dev/null || [ "$i" -ge 100 ]; then
+                echo "run-demo: pinbusd did not start; its log ($demo_dir/pinbusd.log):" >&2
+                cat "$demo_dir/pinbusd.log" >&2
+                scripts/stop-demo.sh >&2
+                exit 1
+        fi
+        sleep 0.1
+done
+
+b="busctl --address=$(printf '%q' "$demo_address")"
+# The pinbus command (bindings/python), run from the source tree.
+pb="PYTHONPATH=$(printf '%q' "$root/bindings/python") /usr/bin/python3 -m pinbus --address=$(printf '%q' "$demo_address")"
+cat <<EOF
+
+pinbusd is running on the simulator (the 58 lines of a Raspberry Pi 4) on a private bus:
+    bus     $demo_address
+    log     $demo_dir/pinbusd.log
+    config  $demo_dir/pinbus.conf (one output, "led" on GPIO26)
+
+Try these (docs/dbus-api.md has the whole API):
+
+  # Find a line by name, and look at it
+  $b call io.pinbus1 /io/pinbus1 io.pinbus1.Manager FindLine s GPIO17
+  $b introspect io.pinbus1 /io/pinbus1/line/GPIO17
+  $b tree io.pinbus1
+
+  # Drive GPIO27 high: the daemon takes the free line as an output and keeps it
+  $b call io.pinbus1 /io/pinbus1/line/GPIO27 io.pinbus1.Line Set b true
+  $b call io.pinbus1 /io/pinbus1/line/GPIO27 io.pinbus1.Line Get
+  $b get-property io.pinbus1 /io/pinbus1/line/GPIO27 io.pinbus1.Line Direction Consumer Value
+
+  # In a second terminal: watch signals and calls
+  $b monitor io.pinbus1
+
+  # Claim GPIO22 as an input with edge detection. A claim ends when its client
+  # disconnects, and busctl exits at once: persist=true keeps it.
+  $b call io.pinbus1 /io/pinbus1 io.pinbus1.Manager ClaimLine 'sa{sv}' GPIO22 3 direction s input edge s both persist b true
+
+  # Play the outside world: each level change shows up as an Edge signal in the monitor
+  $b call io.pinbus1 /io/pinbus1 io.pinbus1.Simulator SetInput sb GPIO22 true
+  $b call io.pinbus1 /io/pinbus1 io.pinbus1.Simulator SetInput sb GPIO22 false
+  $b call io.pinbus1 /io/pinbus1 io.pinbus1.Simulator Bounce sbut GPIO22 true 5 10000
+  $b call io.pinbus1 /io/pinbus1 io.pinbus1.Manager ReleaseLine s GPIO22
+
+  # The configured output: blink it 3 times, or toggle it (its value survives a restart)
+  $b call io.pinbus1 /io/pinbus1/output/led io.pinbus1.Output Blink ttu 250000 250000 3
+  $b call io.pinbus1 /io/pinbus1/output/led io.pinbus1.Output Toggle
+  $b get-property io.pinbus1 /io/pinbus1/output/led io.pinbus1.Output Value
+
+The same with the pinbus command (bindings/python/README.md), from the source tree:
+
+  $pb lines
+  $pb set GPIO27 off
+  $pb monitor GPIO23        # in a second terminal: prints edges until Ctrl-C
+  $b call io.pinbus1 /io/pinbus1 io.pinbus1.Simulator Bounce sbut GPIO23 true 3 3000
+  $pb pulse GPIO27 on 500ms
+
+Stop it all:  scripts/stop-demo.sh
+EOF

@@ -1,0 +1,225 @@
+#!/usr/bin/env bash
+# SPDX-License-Identifier: LGPL-2.1-or-later
+#
+# Installs everything pinbus needs to build, run and test, on Debian 12
+# (bookworm), Debian 13 (trixie) or Raspberry Pi OS built on them.
+#
+# libgpiod >= 2 (libgpiod-dev, gpiod) is in bookworm-backports on Debian 12.
+# When no configured source offers it, this script adds a backports source
+# derived from the Debian entry already configured (same URIs and Signed-By,
+# suite <codename>-backports, component main) and installs the two packages
+# from there with `apt-get -t <codename>-backports`. On a release whose own
+# archive has libgpiod 2 (trixie) nothing is added.
+#
+# Safe to run again: when every package is already installed (and libgpiod is
+# version 2) it changes nothing and needs no root. Otherwise it runs as root,
+# re-running itself through sudo when started by a normal user.
+# PINBUS_SETUP_FORCE=1 goes through every step (apt-get update, the backports
+# check) even when everything is installed.
+set -euo pipefail
+
+packages=(
+        build-essential gcc git pkg-config meson ninja-build
+        libsystemd-dev libinih-dev libi2c-dev check
+        dbus systemd util-linux passwd
+        valgrind libc6-dbg clang-format
+        python3 python3-dbus python3-gi python3-pytest
+)
+gpiod_packages=(libgpiod-dev gpiod)
+backports_name=pinbus-backports
+
+log() { printf 'setup-deps: %s\n' "$*" >&2; }
+die() {
+        log "error: $*"
+        exit 1
+}
+
+is_installed() {
+        local p status
+        for p in "$@"; do
+                status=$(dpkg-query -W -f='${db:Status-Status}' "$p" 2>/dev/null) || return 1
+                [ "$status" = installed ] || return 1
+        done
+}
+
+# libgpiod-dev and gpiod installed, both version 2 or later.
+gpiod_v2_installed() {
+        local p v
+        for p in "${gpiod_packages[@]}"; do
+                is_installed "$p" || return 1
+                v=$(dpkg-query -W -f='${Version}' "$p") || return 1
+                dpkg --compare-versions "$v" ge 2 || return 1
+        done
+}
+
+# The suites (e.g. "trixie", "bookworm-backports") that offer libgpiod-dev >= 2.
+suites_with_gpiod_v2() {
+        local version rest suite
+        apt-cache madison libgpiod-dev 2>/dev/null |
+                while IFS='|' read -r _ version rest; do
+                        version=${version// /}
+                        [[ $rest == *Packages* ]] || continue
+                        # rest: " URI suite/component arch Packages"
+                        read -r _ suite _ <<<"$rest"
+                        if dpkg --compare-versions "$version" ge 2; then
+                                printf '%s\n' "${suite%%/*}"
+                        fi
+                done | sort -u
+}
+
+# Whether any configured source (in any format) has the suite <codename>-backports.
+has_backports_source() {
+        # shellcheck disable=SC2016 # apt's $(FIELD) syntax, not the shell's
+        apt-get indextargets --format '$(RELEASE)' 'Created-By: Packages' 2>/dev/null |
+                grep -qx "${codename}-backports"
+}
+
+# Prints "file:N" for each configured Debian entry (Origin: Debian, from its
+# Release file) of suite <codename>: N is the stanza (deb822) or line number.
+debian_entries() {
+        # shellcheck disable=SC2016 # apt's $(FIELD) syntax, not the shell's
+        apt-get indextargets --format '$(SOURCESENTRY)|$(RELEASE)|$(ORIGIN)|$(TARGET_OF)' \
+                'Created-By: Packages' 2>/dev/null |
+                awk -F'|' -v c="$codename" '$2 == c && $3 == "Debian" && $4 == "deb" { print $1 }' |
+                sort -u
+}
+
+# Prints stanza N of a deb822 file (comment lines dropped; paragraphs holding
+# only comments do not count, as for apt).
+deb822_stanza() {
+        awk -v want="$2" '
+                /^[[:space:]]*#/ { next }
+                /^[[:space:]]*$/ { if (len) { n++; len = 0 } next }
+                { if (n + 1 == want) print; len++ }
+        ' "$1"
+}
+
+# Prints the value of field $2 of a deb822 stanza on stdin, continuation lines included.
+deb822_field() {
+        awk -v key="$1" '
+                BEGIN { k = tolower(key) ":" }
+                /^[^[:space:]]/ { on = 0 }
+                on { print; next }
+                tolower(substr($0, 1, length(k))) == k {
+                        on = 1
+                        v = substr($0, length(k) + 1)
+                        sub(/^[[:space:]]+/, "", v)
+                        print v
+                }
+        '
+}
+
+# "deb [options] URI <codename> component..." -> "deb [options] URI <codename>-backports main".
+oneline_backports() {
+        local -a words
+        local out=deb i=1
+        read -r -a words <<<"$1"
+        [ "${words[0]:-}" = deb ] || return 1
+        if [[ ${words[1]:-} == "["* ]]; then
+                # Options, possibly several words: up to the one ending in ']'.
+                while [ "$i" -lt "${#words[@]}" ]; do
+                        out+=" ${words[i]}"
+                        i=$((i + 1))
+                        [[ ${words[i - 1]} == *"]" ]] && break
+                done
+        fi
+        [ -n "${words[i]:-}" ] && [ "${words[i + 1]:-}" = "$codename" ] || return 1
+        printf '%s %s %s-backports main\n' "$out" "${words[i]}" "$codename"
+}
+
+write_file() { # path, content
+        local tmp
+        tmp=$(mktemp "$1.XXXXXX")
+        printf '%s\n' "$2" >"$tmp"
+        chmod 0644 "$tmp"
+        mv "$tmp" "$1"
+        log "added $1:"
+        sed 's/^/    /' "$1" >&2
+}
+
+add_backports_source() {
+        local entry file n stanza uris signed_by arch line out
+        entry=$(debian_entries | head -n 1)
+        [ -n "$entry" ] ||
+                die "no configured Debian source for '$codename' to derive ${codename}-backports from; add a ${codename}-backports source (component main) and run this again"
+        file=${entry%:*}
+        n=${entry##*:}
+        log "deriving ${codename}-backports from $file (entry $n)"
+
+        if [[ $file == *.sources ]]; then
+                stanza=$(deb822_stanza "$file" "$n")
+                uris=$(deb822_field URIs <<<"$stanza")
+                signed_by=$(deb822_field Signed-By <<<"$stanza")
+                arch=$(deb822_field Architectures <<<"$stanza")
+                [ -n "$uris" ] || die "cannot read URIs of entry $n in $file"
+                out="# Added by pinbus scripts/setup-deps.sh for libgpiod >= 2 (derived from $file)"
+                out+=$'\n'"Types: deb"$'\n'"URIs: $uris"$'\n'"Suites: ${codename}-backports"$'\n'"Components: main"
+                [ -z "$arch" ] || out+=$'\n'"Architectures: $arch"
+                [ -z "$signed_by" ] || out+=$'\n'"Signed-By: $signed_by"
+                write_file "/etc/apt/sources.list.d/${backports_name}.sources" "$out"
+        else
+                line=$(sed -n "${n}p" "$file")
+                out=$(oneline_backports "$line") || die "cannot parse entry $n of $file: $line"
+                write_file "/etc/apt/sources.list.d/${backports_name}.list" \
+                        "# Added by pinbus scripts/setup-deps.sh for libgpiod >= 2 (derived from $file)"$'\n'"$out"
+        fi
+}
+
+install_gpiod() {
+        local suites
+        suites=$(suites_with_gpiod_v2)
+        if grep -qv -e '-backports$' -e '^$' <<<"$suites"; then
+                log "libgpiod >= 2 is in the release itself ($(tr '\n' ' ' <<<"$suites"))"
+                apt-get install -y --no-install-recommends "${gpiod_packages[@]}"
+                return
+        fi
+        if ! grep -qx -- "${codename}-backports" <<<"$suites"; then
+                if has_backports_source; then
+                        die "a ${codename}-backports source is configured but offers no libgpiod-dev >= 2"
+                fi
+                add_backports_source
+                apt-get update
+                suites=$(suites_with_gpiod_v2)
+                grep -qx -- "${codename}-backports" <<<"$suites" ||
+                        die "${codename}-backports offers no libgpiod-dev >= 2 after all"
+        fi
+        log "installing ${gpiod_packages[*]} from ${codename}-backports"
+        apt-get install -y --no-install-recommends -t "${codename}-backports" "${gpiod_packages[@]}"
+}
+
+if [ "${PINBUS_SETUP_FORCE:-}" != 1 ] && is_installed "${packages[@]}" && gpiod_v2_installed; then
+        log "all dependencies are installed"
+        exit 0
+fi
+
+if [ "$(id -u)" -ne 0 ]; then
+        command -v sudo >/dev/null || die "installing packages needs root: run this script as root (or install sudo)"
+        log "this needs root: running it again with sudo"
+        exec sudo env PINBUS_SETUP_FORCE="${PINBUS_SETUP_FORCE:-}" bash "${BASH_SOURCE[0]}" "$@"
+fi
+
+command -v apt-get >/dev/null || die "this script needs apt (Debian, Raspberry Pi OS)"
+# shellcheck source=/dev/null
+. /etc/os-release
+codename=${VERSION_CODENAME:-}
+[ -n "$codename" ] || die "cannot tell the release codename (VERSION_CODENAME in /etc/os-release)"
+
+export DEBIAN_FRONTEND=noninteractive
+apt-get update
+# Only what is missing: naming an installed package would upgrade it.
+missing=()
+for p in "${packages[@]}"; do
+        is_installed "$p" || missing+=("$p")
+done
+if [ ${#missing[@]} -gt 0 ]; then
+        log "installing ${missing[*]}"
+        apt-get install -y --no-install-recommends "${missing[@]}"
+fi
+if gpiod_v2_installed && [ "${PINBUS_SETUP_FORCE:-}" != 1 ]; then
+        log "libgpiod >= 2 is installed"
+else
+        install_gpiod
+fi
+
+gpiod_v2_installed || die "libgpiod-dev and gpiod >= 2 did not get installed"
+log "done: $(dpkg-query -W -f='${Package} ${Version}\n' "${gpiod_packages[@]}" | tr '\n' ' ')"
