@@ -20,10 +20,20 @@ typedef enum LineHolder {
         LINE_HELD_BY_OUTPUT,
 } LineHolder;
 
-typedef enum Wave {
+typedef enum WaveKind {
         WAVE_NONE,
         WAVE_PULSE,
         WAVE_BLINK,
+} WaveKind;
+
+/* What a Pulse or Blink drives. Transition 0 drives `first` at once; for a Blink, even
+ * transitions go active and odd ones inactive, each after the period before it. */
+typedef struct Wave {
+        WaveKind kind;
+        bool first;     /* Pulse: the pulse's value; Blink: true */
+        uint64_t on_us; /* Pulse: the duration */
+        uint64_t off_us;
+        uint32_t count; /* Blink cycles, 0 = until stopped */
 } Wave;
 
 struct Line {
@@ -43,15 +53,11 @@ struct Line {
 
         bool value; /* logical value: driven (outputs), or last seen (inputs); false until seen */
 
-        /* A Pulse or Blink in progress. Transition k happens at wave_start + the sum of the
-         * periods before it; even transitions go active, odd ones inactive. */
+        /* A Pulse or Blink in progress when wave.kind != WAVE_NONE. */
         Wave wave;
         sd_event_source *wave_timer;
         uint64_t wave_start_usec;
-        uint64_t wave_step;
-        uint64_t on_us, off_us; /* Pulse: on_us is the duration */
-        uint32_t count;         /* Blink cycles, 0 = until stopped */
-        bool pulse_value;
+        uint64_t wave_step; /* transitions done */
 };
 
 static void line_emit(Line *l, const char *property)
@@ -165,7 +171,7 @@ static int line_on_request_io(sd_event_source *s, int fd, uint32_t revents, void
 
 static void wave_stop(Line *l)
 {
-        l->wave = WAVE_NONE;
+        l->wave.kind = WAVE_NONE;
         if (l->wave_timer)
                 (void)sd_event_source_set_enabled(l->wave_timer, SD_EVENT_OFF);
 }
@@ -492,9 +498,11 @@ int line_toggle(Line *l, const char *sender, sd_bus_error *error)
 /* Time of wave transition k, in µs on CLOCK_MONOTONIC. */
 static uint64_t wave_time(const Line *l, uint64_t k)
 {
-        if (l->wave == WAVE_PULSE)
-                return l->wave_start_usec + l->on_us;
-        return l->wave_start_usec + (k / 2) * (l->on_us + l->off_us) + (k % 2 ? l->on_us : 0);
+        const Wave *w = &l->wave;
+
+        if (w->kind == WAVE_PULSE)
+                return l->wave_start_usec + w->on_us;
+        return l->wave_start_usec + (k / 2) * (w->on_us + w->off_us) + (k % 2 ? w->on_us : 0);
 }
 
 static int wave_arm(Line *l, uint64_t usec);
@@ -502,27 +510,26 @@ static int wave_arm(Line *l, uint64_t usec);
 static int on_wave_timer(sd_event_source *s, uint64_t usec, void *userdata)
 {
         Line *l = userdata;
+        Wave *w = &l->wave;
         uint64_t now = usec, last;
-        bool v;
 
-        switch (l->wave) {
+        switch (w->kind) {
         case WAVE_PULSE:
-                l->wave = WAVE_NONE;
-                (void)line_drive(l, !l->pulse_value, NULL);
+                w->kind = WAVE_NONE;
+                (void)line_drive(l, !w->first, NULL);
                 return 0;
         case WAVE_BLINK:
                 l->wave_step++;
-                v = l->wave_step % 2 == 0;
-                (void)line_drive(l, v, NULL);
-                last = 2 * (uint64_t)l->count - 1;
-                if (l->count > 0 && l->wave_step >= last) {
-                        l->wave = WAVE_NONE;
+                (void)line_drive(l, l->wave_step % 2 == 0, NULL);
+                last = 2 * (uint64_t)w->count - 1;
+                if (w->count > 0 && l->wave_step >= last) {
+                        w->kind = WAVE_NONE;
                         return 0;
                 }
                 (void)sd_event_now(l->daemon->event, CLOCK_MONOTONIC, &now);
                 /* Far behind (a stalled loop)? Skip whole cycles rather than flicker to catch up. */
-                while (wave_time(l, l->wave_step + 1) + (l->on_us + l->off_us) < now &&
-                       (l->count == 0 || l->wave_step + 2 < last))
+                while (wave_time(l, l->wave_step + 1) + (w->on_us + w->off_us) < now &&
+                       (w->count == 0 || l->wave_step + 2 < last))
                         l->wave_step += 2;
                 return wave_arm(l, wave_time(l, l->wave_step + 1));
         default:
@@ -549,20 +556,33 @@ static int wave_arm(Line *l, uint64_t usec)
         return sd_event_source_set_enabled(l->wave_timer, SD_EVENT_ONESHOT);
 }
 
-static int wave_start(Line *l, Wave wave, sd_bus_error *error)
+/*
+ * Replaces whatever the line was doing with wave w, on behalf of sender: drives
+ * w->first now and schedules the rest. The line will settle at `settled`.
+ */
+static int line_run_wave(Line *l, const char *sender, const Wave *w, bool settled, sd_bus_error *error)
 {
         int r;
+
+        r = line_prepare_output(l, sender, w->first, error);
+        if (r < 0)
+                return r;
+        wave_stop(l);
+        r = line_drive(l, w->first, error);
+        if (r < 0)
+                return r;
 
         r = sd_event_now(l->daemon->event, CLOCK_MONOTONIC, &l->wave_start_usec);
         if (r < 0)
                 return bus_error_errno(error, r, "schedule line", l->object_name);
-        l->wave = wave;
+        l->wave = *w;
         l->wave_step = 0;
         r = wave_arm(l, wave_time(l, 1));
         if (r < 0) {
-                l->wave = WAVE_NONE;
+                l->wave.kind = WAVE_NONE;
                 return bus_error_errno(error, r, "schedule line", l->object_name);
         }
+        line_settle(l, settled);
         return 0;
 }
 
@@ -582,30 +602,19 @@ static int check_duration(Line *l, const char *what, uint64_t us, uint64_t min, 
 
 int line_pulse(Line *l, const char *sender, bool value, uint64_t duration_us, sd_bus_error *error)
 {
+        Wave w = { .kind = WAVE_PULSE, .first = value, .on_us = duration_us };
         int r;
 
         r = check_duration(l, "Pulse duration", duration_us, 1, error);
         if (r < 0)
                 return r;
-        r = line_prepare_output(l, sender, value, error);
-        if (r < 0)
-                return r;
-        wave_stop(l);
-        r = line_drive(l, value, error);
-        if (r < 0)
-                return r;
-        l->pulse_value = value;
-        l->on_us = duration_us;
-        r = wave_start(l, WAVE_PULSE, error);
-        if (r < 0)
-                return r;
-        line_settle(l, !value);
-        return 0;
+        return line_run_wave(l, sender, &w, !value, error);
 }
 
 int line_blink(Line *l, const char *sender, uint64_t on_us, uint64_t off_us, uint32_t count,
                sd_bus_error *error)
 {
+        Wave w = { .kind = WAVE_BLINK, .first = true, .on_us = on_us, .off_us = off_us, .count = count };
         int r;
 
         r = check_duration(l, "Blink on period", on_us, LINE_BLINK_PERIOD_MIN_US, error);
@@ -613,21 +622,7 @@ int line_blink(Line *l, const char *sender, uint64_t on_us, uint64_t off_us, uin
                 r = check_duration(l, "Blink off period", off_us, LINE_BLINK_PERIOD_MIN_US, error);
         if (r < 0)
                 return r;
-        r = line_prepare_output(l, sender, true, error);
-        if (r < 0)
-                return r;
-        wave_stop(l);
-        r = line_drive(l, true, error);
-        if (r < 0)
-                return r;
-        l->on_us = on_us;
-        l->off_us = off_us;
-        l->count = count;
-        r = wave_start(l, WAVE_BLINK, error);
-        if (r < 0)
-                return r;
-        line_settle(l, false);
-        return 0;
+        return line_run_wave(l, sender, &w, false, error);
 }
 
 bool line_get_cached_value(const Line *l)
@@ -787,56 +782,36 @@ static int method_get(sd_bus_message *m, void *userdata, sd_bus_error *error)
         return sd_bus_reply_method_return(m, "b", v);
 }
 
-static int method_set(sd_bus_message *m, void *userdata, sd_bus_error *error)
+int line_method_drive(sd_bus_message *m, Line *l, const char *sender, sd_bus_error *error)
 {
-        int v, r;
+        const char *member = sd_bus_message_get_member(m);
+        uint64_t a = 0, b = 0;
+        uint32_t count = 0;
+        int v = 0, r;
 
-        r = sd_bus_message_read(m, "b", &v);
-        if (r < 0)
-                return r;
-        r = line_set(userdata, strempty(sd_bus_message_get_sender(m)), v, error);
+        if (streq(member, "Set")) {
+                r = sd_bus_message_read(m, "b", &v);
+                if (r >= 0)
+                        r = line_set(l, sender, v, error);
+        } else if (streq(member, "Toggle"))
+                r = line_toggle(l, sender, error);
+        else if (streq(member, "Pulse")) {
+                r = sd_bus_message_read(m, "bt", &v, &a);
+                if (r >= 0)
+                        r = line_pulse(l, sender, v, a, error);
+        } else {
+                r = sd_bus_message_read(m, "ttu", &a, &b, &count);
+                if (r >= 0)
+                        r = line_blink(l, sender, a, b, count, error);
+        }
         if (r < 0)
                 return r;
         return sd_bus_reply_method_return(m, NULL);
 }
 
-static int method_toggle(sd_bus_message *m, void *userdata, sd_bus_error *error)
+static int method_drive(sd_bus_message *m, void *userdata, sd_bus_error *error)
 {
-        int r;
-
-        r = line_toggle(userdata, strempty(sd_bus_message_get_sender(m)), error);
-        if (r < 0)
-                return r;
-        return sd_bus_reply_method_return(m, NULL);
-}
-
-static int method_pulse(sd_bus_message *m, void *userdata, sd_bus_error *error)
-{
-        uint64_t duration;
-        int v, r;
-
-        r = sd_bus_message_read(m, "bt", &v, &duration);
-        if (r < 0)
-                return r;
-        r = line_pulse(userdata, strempty(sd_bus_message_get_sender(m)), v, duration, error);
-        if (r < 0)
-                return r;
-        return sd_bus_reply_method_return(m, NULL);
-}
-
-static int method_blink(sd_bus_message *m, void *userdata, sd_bus_error *error)
-{
-        uint64_t on, off;
-        uint32_t count;
-        int r;
-
-        r = sd_bus_message_read(m, "ttu", &on, &off, &count);
-        if (r < 0)
-                return r;
-        r = line_blink(userdata, strempty(sd_bus_message_get_sender(m)), on, off, count, error);
-        if (r < 0)
-                return r;
-        return sd_bus_reply_method_return(m, NULL);
+        return line_method_drive(m, userdata, strempty(sd_bus_message_get_sender(m)), error);
 }
 
 /*
@@ -895,14 +870,14 @@ static const sd_bus_vtable line_vtable[] = {
         SD_BUS_PROPERTY("Value", "b", property_get_value, 0, SD_BUS_VTABLE_PROPERTY_EMITS_CHANGE),
         SD_BUS_METHOD_WITH_ARGS("Get", SD_BUS_NO_ARGS, SD_BUS_RESULT("b", value), method_get,
                                 SD_BUS_VTABLE_UNPRIVILEGED),
-        SD_BUS_METHOD_WITH_ARGS("Set", SD_BUS_ARGS("b", value), SD_BUS_NO_RESULT, method_set,
+        SD_BUS_METHOD_WITH_ARGS("Set", SD_BUS_ARGS("b", value), SD_BUS_NO_RESULT, method_drive,
                                 SD_BUS_VTABLE_UNPRIVILEGED),
-        SD_BUS_METHOD_WITH_ARGS("Toggle", SD_BUS_NO_ARGS, SD_BUS_NO_RESULT, method_toggle,
+        SD_BUS_METHOD_WITH_ARGS("Toggle", SD_BUS_NO_ARGS, SD_BUS_NO_RESULT, method_drive,
                                 SD_BUS_VTABLE_UNPRIVILEGED),
         SD_BUS_METHOD_WITH_ARGS("Pulse", SD_BUS_ARGS("b", value, "t", duration_us), SD_BUS_NO_RESULT,
-                                method_pulse, SD_BUS_VTABLE_UNPRIVILEGED),
+                                method_drive, SD_BUS_VTABLE_UNPRIVILEGED),
         SD_BUS_METHOD_WITH_ARGS("Blink", SD_BUS_ARGS("t", on_us, "t", off_us, "u", count), SD_BUS_NO_RESULT,
-                                method_blink, SD_BUS_VTABLE_UNPRIVILEGED),
+                                method_drive, SD_BUS_VTABLE_UNPRIVILEGED),
         SD_BUS_SIGNAL_WITH_ARGS("Edge", SD_BUS_ARGS("b", value, "t", timestamp_ns, "u", seqno), 0),
         SD_BUS_VTABLE_END,
 };

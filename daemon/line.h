@@ -83,6 +83,13 @@ int line_pulse(Line *l, const char *sender, bool value, uint64_t duration_us, sd
 int line_blink(Line *l, const char *sender, uint64_t on_us, uint64_t off_us, uint32_t count,
                sd_bus_error *error);
 
+/*
+ * Handles a Set, Toggle, Pulse or Blink call (by its member name, with the
+ * arguments of io.pinbus1.Line) on l for sender, and replies. Shared by the
+ * Line and Output interfaces.
+ */
+int line_method_drive(sd_bus_message *m, Line *l, const char *sender, sd_bus_error *error);
+
 /* The last logical value known: live while held, else the last one seen. */
 bool line_get_cached_value(const Line *l);
 

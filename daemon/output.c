@@ -128,15 +128,6 @@ void output_line_lost(Output *o)
         output_emit(o, "Line");
 }
 
-static int output_need_line(Output *o, sd_bus_error *error)
-{
-        if (o->line)
-                return 0;
-        return sd_bus_error_setf(error, PB_ERROR_NO_SUCH_LINE,
-                                 "Output %s has no line: '%s' (%s) was not available", o->name, o->line_spec,
-                                 o->source);
-}
-
 static int property_get_line(sd_bus *bus, const char *path, const char *interface, const char *property,
                              sd_bus_message *reply, void *userdata, sd_bus_error *error)
 {
@@ -161,68 +152,16 @@ static int property_get_name(sd_bus *bus, const char *path, const char *interfac
         return sd_bus_message_append(reply, "s", o->name);
 }
 
-static int method_set(sd_bus_message *m, void *userdata, sd_bus_error *error)
+static int method_drive(sd_bus_message *m, void *userdata, sd_bus_error *error)
 {
         Output *o = userdata;
-        int v, r;
 
-        r = sd_bus_message_read(m, "b", &v);
-        if (r < 0)
-                return r;
-        r = output_need_line(o, error);
-        if (r >= 0)
-                r = line_set(o->line, NULL, v, error);
-        if (r < 0)
-                return r;
-        return sd_bus_reply_method_return(m, NULL);
-}
-
-static int method_toggle(sd_bus_message *m, void *userdata, sd_bus_error *error)
-{
-        Output *o = userdata;
-        int r;
-
-        r = output_need_line(o, error);
-        if (r >= 0)
-                r = line_toggle(o->line, NULL, error);
-        if (r < 0)
-                return r;
-        return sd_bus_reply_method_return(m, NULL);
-}
-
-static int method_pulse(sd_bus_message *m, void *userdata, sd_bus_error *error)
-{
-        Output *o = userdata;
-        uint64_t duration;
-        int v, r;
-
-        r = sd_bus_message_read(m, "bt", &v, &duration);
-        if (r < 0)
-                return r;
-        r = output_need_line(o, error);
-        if (r >= 0)
-                r = line_pulse(o->line, NULL, v, duration, error);
-        if (r < 0)
-                return r;
-        return sd_bus_reply_method_return(m, NULL);
-}
-
-static int method_blink(sd_bus_message *m, void *userdata, sd_bus_error *error)
-{
-        Output *o = userdata;
-        uint64_t on, off;
-        uint32_t count;
-        int r;
-
-        r = sd_bus_message_read(m, "ttu", &on, &off, &count);
-        if (r < 0)
-                return r;
-        r = output_need_line(o, error);
-        if (r >= 0)
-                r = line_blink(o->line, NULL, on, off, count, error);
-        if (r < 0)
-                return r;
-        return sd_bus_reply_method_return(m, NULL);
+        if (!o->line)
+                return sd_bus_error_setf(error, PB_ERROR_NO_SUCH_LINE,
+                                         "Output %s has no line: '%s' (%s) was not available", o->name,
+                                         o->line_spec, o->source);
+        /* The output holds its line: the daemon drives it, whoever asked. */
+        return line_method_drive(m, o->line, NULL, error);
 }
 
 /*
@@ -244,14 +183,14 @@ static const sd_bus_vtable output_vtable[] = {
         SD_BUS_PROPERTY("Line", "o", property_get_line, 0, SD_BUS_VTABLE_PROPERTY_EMITS_CHANGE),
         SD_BUS_PROPERTY("Value", "b", property_get_bool, 0, SD_BUS_VTABLE_PROPERTY_EMITS_CHANGE),
         SD_BUS_PROPERTY("Restore", "b", property_get_bool, 0, SD_BUS_VTABLE_PROPERTY_CONST),
-        SD_BUS_METHOD_WITH_ARGS("Set", SD_BUS_ARGS("b", value), SD_BUS_NO_RESULT, method_set,
+        SD_BUS_METHOD_WITH_ARGS("Set", SD_BUS_ARGS("b", value), SD_BUS_NO_RESULT, method_drive,
                                 SD_BUS_VTABLE_UNPRIVILEGED),
-        SD_BUS_METHOD_WITH_ARGS("Toggle", SD_BUS_NO_ARGS, SD_BUS_NO_RESULT, method_toggle,
+        SD_BUS_METHOD_WITH_ARGS("Toggle", SD_BUS_NO_ARGS, SD_BUS_NO_RESULT, method_drive,
                                 SD_BUS_VTABLE_UNPRIVILEGED),
         SD_BUS_METHOD_WITH_ARGS("Pulse", SD_BUS_ARGS("b", value, "t", duration_us), SD_BUS_NO_RESULT,
-                                method_pulse, SD_BUS_VTABLE_UNPRIVILEGED),
+                                method_drive, SD_BUS_VTABLE_UNPRIVILEGED),
         SD_BUS_METHOD_WITH_ARGS("Blink", SD_BUS_ARGS("t", on_us, "t", off_us, "u", count), SD_BUS_NO_RESULT,
-                                method_blink, SD_BUS_VTABLE_UNPRIVILEGED),
+                                method_drive, SD_BUS_VTABLE_UNPRIVILEGED),
         SD_BUS_VTABLE_END,
 };
 
