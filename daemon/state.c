@@ -162,35 +162,35 @@ static int on_timer(sd_event_source *source, uint64_t usec, void *userdata)
 int state_store_set_output(StateStore *s, const char *name, bool value)
 {
         uint64_t now, due;
+        int enabled = SD_EVENT_OFF, r;
         bool changed;
-        int r;
 
         r = store_put(s, name, value, &changed);
         if (r < 0 || !changed)
                 return r;
         s->dirty = true;
 
+        /* Never write from the caller (a D-Bus handler): a timer does it, at once when the
+         * last write is a second old, else when that second is over. */
+        if (s->timer)
+                (void)sd_event_source_get_enabled(s->timer, &enabled);
+        if (enabled != SD_EVENT_OFF)
+                return 0; /* a write is already due */
+
         r = sd_event_now(s->event, CLOCK_MONOTONIC, &now);
         if (r < 0)
                 return r;
         due = s->last_write_usec + STATE_WRITE_INTERVAL_USEC;
-        if (s->last_write_usec == 0 || now >= due) {
-                (void)state_store_flush(s);
-                return 0;
-        }
+        if (s->last_write_usec == 0 || due < now)
+                due = now;
 
-        if (s->timer) {
-                int enabled = SD_EVENT_OFF;
-
-                (void)sd_event_source_get_enabled(s->timer, &enabled);
-                if (enabled != SD_EVENT_OFF)
-                        return 0; /* a write is already due */
-                r = sd_event_source_set_time(s->timer, due);
-                if (r >= 0)
-                        r = sd_event_source_set_enabled(s->timer, SD_EVENT_ONESHOT);
-                return r;
-        }
-        return sd_event_add_time(s->event, &s->timer, CLOCK_MONOTONIC, due, 0, on_timer, s);
+        if (!s->timer)
+                return sd_event_add_time(s->event, &s->timer, CLOCK_MONOTONIC, due, USEC_PER_MSEC, on_timer,
+                                         s);
+        r = sd_event_source_set_time(s->timer, due);
+        if (r >= 0)
+                r = sd_event_source_set_enabled(s->timer, SD_EVENT_ONESHOT);
+        return r;
 }
 
 int state_store_get_output(StateStore *s, const char *name, bool *ret)

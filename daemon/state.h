@@ -8,10 +8,12 @@
  *     [output porch]
  *     value = on
  *
- * Writes are atomic (temporary file, fsync, rename, fsync of the directory)
- * and at most one per second: a change within a second of the last write is
- * written when that second is over, and whatever is pending is written by
- * state_store_flush() and when the store is freed. Write failures are logged,
+ * Writes are atomic (temporary file, fsync, rename, fsync of the directory),
+ * never made by the caller of state_store_set_output() (a D-Bus handler) but
+ * by a timer on the event loop, and at most one per second: a change is
+ * written on the next loop iteration, or when the second since the last write
+ * is over; whatever is pending is written by state_store_flush() and when the
+ * store is freed. Write failures are logged,
  * once per run of failures, and never stop the daemon.
  */
 
