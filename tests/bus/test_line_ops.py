@@ -25,7 +25,7 @@ def test_set_then_get_on_free_line(pinbus):
 
 
 def test_done_when_with_busctl(pinbus):
-    """The issue's examples, typed as a user would, with busctl (run.py checks it is installed)."""
+    """The issue's examples, typed as a user would, with busctl (tests/run-pytest.py checks it is installed)."""
     def busctl(*args):
         p = subprocess.run(["busctl", f"--address={pinbus.address}", "call", "io.pinbus1", *args],
                            capture_output=True, text=True, timeout=scaled(10))

@@ -1,28 +1,30 @@
 #!/usr/bin/python3
 # SPDX-License-Identifier: LGPL-2.1-or-later
-"""Runs one bus test file with pytest, after checking what it needs.
+"""Runs one pytest file of the bus or bindings tests, after checking what it needs.
 
-    run.py test_FILE.py [pytest arguments...]
+    run-pytest.py DIR/test_FILE.py [pytest arguments...]
 
+The file's directory provides pytest.ini (nothing else is read) and conftest.py.
 A missing prerequisite prints "SKIP: <what> not installed" and exits 77 (meson's
 skip), except under CI (CI=true), which installs everything: there it fails.
 Environment: PINBUSD (the daemon to test, required), PINBUSD_WRAPPER (a command
-to run it under, e.g. valgrind), PINBUS_TEST_TIMEOUT_SCALE (multiplies timeouts).
+to run it under, e.g. valgrind), PINBUS_TEST_TIMEOUT_SCALE (multiplies timeouts);
+the bindings tests also use PYTHONPATH and PINBUS_CLI (see their meson.build).
 """
 
 import importlib
 import os
+import shlex
 import shutil
 import sys
 import tempfile
 
-# Neither this run nor pytest's assertion rewriting may write __pycache__ into
-# the source tree.
+# Neither this run, pytest's assertion rewriting nor the subprocesses the tests
+# start may write __pycache__ into the source tree.
 sys.dont_write_bytecode = True
 os.environ["PYTHONDONTWRITEBYTECODE"] = "1"
 
 EXIT_SKIP = 77
-HERE = os.path.dirname(os.path.abspath(__file__))
 
 
 def missing(reason):
@@ -34,7 +36,7 @@ def missing(reason):
 
 
 def check_prerequisites():
-    # busctl: test_line_ops types the issue's examples as a user would.
+    # busctl: some tests type the issue's examples as a user would.
     for prog, package in (("dbus-daemon", "dbus-daemon"), ("busctl", "systemd")):
         if not shutil.which(prog):
             missing(f"{prog} (Debian package {package}) not installed")
@@ -54,7 +56,7 @@ def check_prerequisites():
         missing("PINBUSD (the pinbusd binary to test) not set; run through `meson test`")
     if not (os.path.isfile(pinbusd) and os.access(pinbusd, os.X_OK)):
         missing(f"pinbusd binary {pinbusd} not built")
-    wrapper = os.environ.get("PINBUSD_WRAPPER", "").split()
+    wrapper = shlex.split(os.environ.get("PINBUSD_WRAPPER", ""))
     if wrapper and not shutil.which(wrapper[0]):
         missing(f"{wrapper[0]} (PINBUSD_WRAPPER) not installed")
 
@@ -67,15 +69,16 @@ def main(argv):
 
     import pytest
 
+    suite_dir = os.path.dirname(os.path.abspath(argv[1]))
     # A fresh base directory of our own: meson runs the files in parallel, and
     # pytest's shared /tmp/pytest-of-USER numbering and cleanup are not made for that.
-    basetemp = tempfile.mkdtemp(prefix="pinbus-bus-")
+    basetemp = tempfile.mkdtemp(prefix=f"pinbus-{os.path.basename(suite_dir)}-")
     args = [
         "-v",
         "--tb=short",
         "-p", "no:cacheprovider",
-        "-c", os.path.join(HERE, "pytest.ini"),
-        "--rootdir", HERE,
+        "-c", os.path.join(suite_dir, "pytest.ini"),
+        "--rootdir", suite_dir,
         "--basetemp", os.path.join(basetemp, "t"),
         *argv[1:],
     ]
