@@ -225,6 +225,17 @@ int daemon_find_line(Daemon *d, const char *spec, Line **ret, sd_bus_error *erro
         return 0;
 }
 
+int daemon_read_line(Daemon *d, sd_bus_message *m, Line **ret, sd_bus_error *error)
+{
+        const char *spec;
+        int r;
+
+        r = sd_bus_message_read(m, "s", &spec);
+        if (r < 0)
+                return r;
+        return daemon_find_line(d, spec, ret, error);
+}
+
 static int daemon_connect_bus(Daemon *d)
 {
         int r;

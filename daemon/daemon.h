@@ -88,6 +88,9 @@ DEFINE_TRIVIAL_CLEANUP_FUNC(Daemon *, daemon_free)
  */
 int daemon_find_line(Daemon *d, const char *spec, Line **ret, sd_bus_error *error);
 
+/* Reads a line spec (an "s" argument) from m and finds its line, as daemon_find_line(). */
+int daemon_read_line(Daemon *d, sd_bus_message *m, Line **ret, sd_bus_error *error);
+
 /* Finds a line by its object name; NULL if none. */
 Line *daemon_find_line_by_object_name(Daemon *d, const char *name);
 

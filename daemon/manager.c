@@ -45,15 +45,10 @@ static int property_get_objects(sd_bus *bus, const char *path, const char *inter
 
 static int method_find_line(sd_bus_message *m, void *userdata, sd_bus_error *error)
 {
-        Daemon *d = userdata;
-        const char *spec;
         Line *l;
         int r;
 
-        r = sd_bus_message_read(m, "s", &spec);
-        if (r < 0)
-                return r;
-        r = daemon_find_line(d, spec, &l, error);
+        r = daemon_read_line(userdata, m, &l, error);
         if (r < 0)
                 return r;
         return sd_bus_reply_method_return(m, "o", line_get_path(l));
@@ -62,16 +57,13 @@ static int method_find_line(sd_bus_message *m, void *userdata, sd_bus_error *err
 static int method_claim_line(sd_bus_message *m, void *userdata, sd_bus_error *error)
 {
         Daemon *d = userdata;
-        const char *spec, *sender = sd_bus_message_get_sender(m);
+        const char *sender = sd_bus_message_get_sender(m);
         ClaimSettings cs;
         Client *c;
         Line *l;
         int r;
 
-        r = sd_bus_message_read(m, "s", &spec);
-        if (r < 0)
-                return r;
-        r = daemon_find_line(d, spec, &l, error);
+        r = daemon_read_line(d, m, &l, error);
         if (r < 0)
                 return r;
         r = bus_message_read_claim_settings(m, line_get_object_name(l), &cs, error);
@@ -94,15 +86,10 @@ static int method_claim_line(sd_bus_message *m, void *userdata, sd_bus_error *er
 
 static int method_release_line(sd_bus_message *m, void *userdata, sd_bus_error *error)
 {
-        Daemon *d = userdata;
-        const char *spec;
         Line *l;
         int r;
 
-        r = sd_bus_message_read(m, "s", &spec);
-        if (r < 0)
-                return r;
-        r = daemon_find_line(d, spec, &l, error);
+        r = daemon_read_line(userdata, m, &l, error);
         if (r < 0)
                 return r;
         r = line_release(l, sd_bus_message_get_sender(m), error);

@@ -8,23 +8,12 @@
 #include "manager.h"
 #include "sim-chip.h"
 
-static int simulated_line(Daemon *d, sd_bus_message *m, Line **ret, sd_bus_error *error)
-{
-        const char *spec;
-        int r;
-
-        r = sd_bus_message_read(m, "s", &spec);
-        if (r < 0)
-                return r;
-        return daemon_find_line(d, spec, ret, error);
-}
-
 static int method_set_input(sd_bus_message *m, void *userdata, sd_bus_error *error)
 {
         Line *l;
         int level, r;
 
-        r = simulated_line(userdata, m, &l, error);
+        r = daemon_read_line(userdata, m, &l, error);
         if (r < 0)
                 return r;
         r = sd_bus_message_read(m, "b", &level);
@@ -43,7 +32,7 @@ static int method_bounce(sd_bus_message *m, void *userdata, sd_bus_error *error)
         Line *l;
         int level, r;
 
-        r = simulated_line(userdata, m, &l, error);
+        r = daemon_read_line(userdata, m, &l, error);
         if (r < 0)
                 return r;
         r = sd_bus_message_read(m, "but", &level, &transitions, &span_us);
