@@ -44,6 +44,7 @@ struct SimChip {
         int info_fd;  /* eventfd: info events queued */
         int timer_fd; /* timerfd: simulated work due */
         SimLine *lines;
+        bool no_debounce; /* refuse debounce periods, as a chip without one would */
         PbInfoEvent info[SIM_INFO_QUEUE_SIZE];
         size_t info_head, info_count;
 };
@@ -325,6 +326,8 @@ static int sim_request_line(PbChip *chip, unsigned offset, const PbLineSettings 
 
         if (l->request)
                 return -EBUSY;
+        if (c->no_debounce && s->debounce_us > 0)
+                return -EOPNOTSUPP;
 
         r = calloc(1, sizeof(*r));
         if (!r)
@@ -411,6 +414,8 @@ static int sim_req_reconfigure(PbRequest *req, const PbLineSettings *s)
 
         if (!r->chip)
                 return -ENODEV;
+        if (r->chip->no_debounce && s->debounce_us > 0)
+                return -EOPNOTSUPP;
         l = &r->chip->lines[req->offset];
         req->settings = *s;
         line_apply_settings(l, s);
@@ -611,6 +616,12 @@ int pb_sim_chip_set_input(PbChip *chip, unsigned offset, bool level)
 int pb_sim_chip_bounce(PbChip *chip, unsigned offset, bool final_level, unsigned transitions,
                        uint64_t span_us)
 {
+        return pb_sim_chip_bounce_at(chip, offset, final_level, transitions, span_us, now_ns());
+}
+
+int pb_sim_chip_bounce_at(PbChip *chip, unsigned offset, bool final_level, unsigned transitions,
+                          uint64_t span_us, uint64_t start_ns)
+{
         SimChip *c = sim_chip(chip);
         SimLine *l;
         unsigned n;
@@ -628,7 +639,7 @@ int pb_sim_chip_bounce(PbChip *chip, unsigned offset, bool final_level, unsigned
         if ((l->pull != ((n & 1) != 0)) != final_level)
                 n++;
 
-        l->bounce_start_ns = now_ns();
+        l->bounce_start_ns = start_ns;
         l->bounce_span_ns = span_us * NSEC_PER_USEC;
         l->bounce_steps = n;
         l->bounce_done = 0;
@@ -646,5 +657,15 @@ int pb_sim_chip_get_level(PbChip *chip, unsigned offset, bool *ret)
         if (offset >= chip->num_lines || !ret)
                 return -EINVAL;
         *ret = c->lines[offset].level;
+        return 0;
+}
+
+int pb_sim_chip_set_debounce_supported(PbChip *chip, bool supported)
+{
+        SimChip *c = sim_chip(chip);
+
+        if (!c)
+                return -EOPNOTSUPP;
+        c->no_debounce = !supported;
         return 0;
 }

@@ -68,5 +68,22 @@ int pb_sim_chip_set_input(PbChip *chip, unsigned offset, bool level);
 int pb_sim_chip_bounce(PbChip *chip, unsigned offset, bool final_level, unsigned transitions,
                        uint64_t span_us);
 
+/*
+ * As pb_sim_chip_bounce(), but the bounce starts at start_ns (CLOCK_MONOTONIC)
+ * instead of now: two lines given the same start bounce at exactly the same
+ * times. A start in the past makes the changes already due happen, with their
+ * scheduled timestamps, the next time the chip is serviced.
+ */
+int pb_sim_chip_bounce_at(PbChip *chip, unsigned offset, bool final_level, unsigned transitions,
+                          uint64_t span_us, uint64_t start_ns);
+
 /* Reads the physical level on the pin, as gpio-sim's sim_gpioN/value shows it. */
 int pb_sim_chip_get_level(PbChip *chip, unsigned offset, bool *ret);
+
+/*
+ * Whether requests and reconfigurations with a debounce period succeed (the
+ * default) or fail with -EOPNOTSUPP, as on a chip that can debounce neither in
+ * hardware nor in software. Lets callers test their fallback. Errors:
+ * -EOPNOTSUPP (not a simulated chip).
+ */
+int pb_sim_chip_set_debounce_supported(PbChip *chip, bool supported);
