@@ -20,6 +20,7 @@
 #include <sys/stat.h>
 
 #include "config.h"
+#include "duration.h"
 #include "line-spec.h"
 #include "strv.h"
 
@@ -52,6 +53,7 @@ typedef struct Parser {
 
         bool section_ignored; /* the current section is bad: its keys are not checked */
         OutputConfig *output; /* the current [output] section */
+        ButtonConfig *button; /* the current [button] section */
         char **keys;          /* keys seen in the current section */
         char *last_key;       /* the previous one */
 } Parser;
@@ -112,6 +114,7 @@ static LineKind classify_line(Parser *p, char *str, int num)
         /* A header: whatever follows, the previous section has ended. */
         p->section_ignored = true;
         p->output = NULL;
+        p->button = NULL;
         end = strchr(s, ']');
         if (!end) {
                 parser_error(p, p->lineno, "section header without ']'");
@@ -214,15 +217,61 @@ static OutputConfig *config_add_output(Config *c, const char *name, const char *
         return o;
 }
 
+static ButtonConfig *config_add_button(Config *c, const char *name, const char *source)
+{
+        ButtonConfig *n, *b;
+
+        n = realloc(c->buttons, (c->n_buttons + 1) * sizeof(ButtonConfig));
+        if (!n)
+                return NULL;
+        c->buttons = n;
+        b = &c->buttons[c->n_buttons];
+        *b = (ButtonConfig){
+                .bias = PB_BIAS_AS_IS,
+                .debounce_us = BUTTON_DEBOUNCE_DEFAULT_US,
+                .hold_time_us = BUTTON_HOLD_TIME_DEFAULT_US,
+                .click_window_us = BUTTON_CLICK_WINDOW_DEFAULT_US,
+                .debouncer = BUTTON_DEBOUNCER_AUTO,
+        };
+        b->name = strdup(name);
+        b->source = strdup(source);
+        if (!b->name || !b->source) {
+                free(b->name);
+                free(b->source);
+                return NULL;
+        }
+        c->n_buttons++;
+        return b;
+}
+
+static const char *const debouncer_names[_BUTTON_DEBOUNCER_MAX] = {
+        [BUTTON_DEBOUNCER_AUTO] = "auto",
+        [BUTTON_DEBOUNCER_KERNEL] = "kernel",
+        [BUTTON_DEBOUNCER_DAEMON] = "daemon",
+};
+
+const char *button_debouncer_to_string(ButtonDebouncer d)
+{
+        return (unsigned)d < _BUTTON_DEBOUNCER_MAX ? debouncer_names[d] : NULL;
+}
+
+int button_debouncer_from_string(const char *s)
+{
+        for (int i = 0; i < _BUTTON_DEBOUNCER_MAX; i++)
+                if (streq_ptr(s, debouncer_names[i]))
+                        return i;
+        return -EINVAL;
+}
+
 static void parser_begin_section(Parser *p, const char *section)
 {
         _cleanup_free_ char *kind = NULL, *source = NULL;
-        const char *name;
-        const OutputConfig *dup;
+        const char *name, *dup_source = NULL;
         size_t k;
 
         p->section_ignored = true;
         p->output = NULL;
+        p->button = NULL;
         p->last_key = mfree(p->last_key);
         strv_free(p->keys);
         p->keys = NULL;
@@ -235,17 +284,19 @@ static void parser_begin_section(Parser *p, const char *section)
         while (is_blank(*name))
                 name++;
 
-        if (streq(kind, "button") || streq(kind, "sensor")) {
+        if (streq(kind, "sensor")) {
                 parser_error(p, p->lineno, "[%s] sections are not supported by this version of pinbusd",
                              kind);
                 return;
         }
-        if (!streq(kind, "output")) {
-                parser_error(p, p->lineno, "unknown section type '%s' (expected [output NAME])", kind);
+        if (!streq(kind, "output") && !streq(kind, "button")) {
+                parser_error(p, p->lineno,
+                             "unknown section type '%s' (expected [output NAME] or [button NAME])", kind);
                 return;
         }
         if (isempty(name)) {
-                parser_error(p, p->lineno, "[%s] needs a name, as in [%s porch]", kind, kind);
+                parser_error(p, p->lineno, "[%s] needs a name, as in [%s %s]", kind, kind,
+                             streq(kind, "button") ? "doorbell" : "porch");
                 return;
         }
         if (!valid_device_name(name)) {
@@ -253,17 +304,30 @@ static void parser_begin_section(Parser *p, const char *section)
                              "invalid %s name '%s': use letters, digits, '-', '_' and '.' only", kind, name);
                 return;
         }
-        dup = config_find_output(p->config, name);
-        if (dup) {
-                parser_error(p, p->lineno, "duplicate name '%s': [output %s] is already defined at %s", name,
-                             name, dup->source);
+        if (streq(kind, "output")) {
+                const OutputConfig *dup = config_find_output(p->config, name);
+
+                dup_source = dup ? dup->source : NULL;
+        } else {
+                const ButtonConfig *dup = config_find_button(p->config, name);
+
+                dup_source = dup ? dup->source : NULL;
+        }
+        if (dup_source) {
+                parser_error(p, p->lineno, "duplicate name '%s': [%s %s] is already defined at %s", name,
+                             kind, name, dup_source);
                 return;
         }
 
         if (asprintf(&source, "%s:%u", p->path, p->lineno) < 0)
                 return;
-        p->output = config_add_output(p->config, name, source);
-        p->section_ignored = p->output == NULL;
+        if (streq(kind, "output")) {
+                p->output = config_add_output(p->config, name, source);
+                p->section_ignored = p->output == NULL;
+        } else {
+                p->button = config_add_button(p->config, name, source);
+                p->section_ignored = p->button == NULL;
+        }
 }
 
 static int parse_bool_key(Parser *p, const char *key, const char *value, bool *ret)
@@ -280,24 +344,113 @@ static int parse_bool_key(Parser *p, const char *key, const char *value, bool *r
         return 0;
 }
 
+/* Checks a line spec and stores a copy in *line. */
+static void parse_line_key(Parser *p, const char *value, char **line)
+{
+        PbLineSpec spec;
+        const char *reason = NULL;
+        int r = pb_line_spec_parse(value, &spec, &reason);
+
+        if (r < 0) {
+                parser_error(p, p->lineno, "invalid line '%s': the line spec %s", value,
+                             reason ?: "cannot be parsed");
+                return;
+        }
+        pb_line_spec_done(&spec);
+        free(*line);
+        *line = strdup(value);
+}
+
+/* Parses a duration of at most max µs into *ret. */
+static int parse_duration_key(Parser *p, const char *key, const char *value, uint64_t max, uint64_t *ret)
+{
+        uint64_t us;
+        int r = pb_parse_duration_us(value, &us);
+
+        if (r < 0) {
+                parser_error(
+                        p, p->lineno,
+                        "invalid duration '%s' for '%s': expected a number and a unit (us, ms, s, min), "
+                        "e.g. 20ms, or 0",
+                        value, key);
+                return r;
+        }
+        if (us > max) {
+                parser_error(p, p->lineno, "'%s' of %s is too long: at most %llu ms", key, value,
+                             (unsigned long long)(max / USEC_PER_MSEC));
+                return -ERANGE;
+        }
+        *ret = us;
+        return 0;
+}
+
+static void parser_button_key(Parser *p, const char *key, const char *value)
+{
+        ButtonConfig *b = p->button;
+
+        if (streq(key, "line"))
+                parse_line_key(p, value, &b->line);
+        else if (streq(key, "active-low"))
+                (void)parse_bool_key(p, key, value, &b->active_low);
+        else if (streq(key, "bias")) {
+                int v = pb_bias_from_string(value);
+
+                if (v < 0)
+                        parser_error(p, p->lineno,
+                                     "invalid value '%s' for 'bias': expected as-is, disabled, pull-up or "
+                                     "pull-down",
+                                     value);
+                else
+                        b->bias = (PbBias)v;
+        } else if (streq(key, "debounce")) {
+                /* "no" means none, like 0. */
+                if (pb_parse_boolean(value) == 0)
+                        b->debounce_us = 0;
+                else
+                        (void)parse_duration_key(p, key, value, BUTTON_DEBOUNCE_MAX_US, &b->debounce_us);
+        } else if (streq(key, "hold-time"))
+                (void)parse_duration_key(p, key, value, BUTTON_HOLD_TIME_MAX_US, &b->hold_time_us);
+        else if (streq(key, "hold-repeat")) {
+                int v = pb_parse_boolean(value);
+                uint64_t us;
+
+                b->hold_repeat_is_hold_time = v == 1;
+                b->hold_repeat_us = 0;
+                if (v >= 0)
+                        return;
+                if (parse_duration_key(p, key, value, BUTTON_HOLD_TIME_MAX_US, &us) < 0)
+                        return;
+                if (us < BUTTON_HOLD_REPEAT_MIN_US)
+                        parser_error(p, p->lineno,
+                                     "'hold-repeat' of %s is too short: at least %llu ms, or 'no' for none",
+                                     value, (unsigned long long)(BUTTON_HOLD_REPEAT_MIN_US / USEC_PER_MSEC));
+                else
+                        b->hold_repeat_us = us;
+        } else if (streq(key, "click-window"))
+                (void)parse_duration_key(p, key, value, BUTTON_CLICK_WINDOW_MAX_US, &b->click_window_us);
+        else if (streq(key, "debouncer")) {
+                int v = button_debouncer_from_string(value);
+
+                if (v < 0)
+                        parser_error(p, p->lineno,
+                                     "invalid value '%s' for 'debouncer': expected auto, kernel or daemon",
+                                     value);
+                else
+                        b->debouncer = (ButtonDebouncer)v;
+        } else
+                parser_error(p, p->lineno,
+                             "unknown key '%s' in [button %s] (known: line, bias, active-low, debounce, "
+                             "hold-time, hold-repeat, click-window, debouncer)",
+                             key, b->name);
+}
+
 static void parser_output_key(Parser *p, const char *key, const char *value)
 {
         OutputConfig *o = p->output;
 
-        if (streq(key, "line")) {
-                PbLineSpec spec;
-                const char *reason = NULL;
-                int r = pb_line_spec_parse(value, &spec, &reason);
-
-                if (r < 0) {
-                        parser_error(p, p->lineno, "invalid line '%s': the line spec %s", value,
-                                     reason ?: "cannot be parsed");
-                        return;
-                }
-                pb_line_spec_done(&spec);
-                free(o->line);
-                o->line = strdup(value);
-        } else if (streq(key, "initial")) {
+        if (streq(key, "line"))
+                parse_line_key(p, value, &o->line);
+        else if (streq(key, "initial")) {
                 (void)parse_bool_key(p, key, value, &o->initial);
         } else if (streq(key, "active-low")) {
                 (void)parse_bool_key(p, key, value, &o->active_low);
@@ -369,7 +522,10 @@ static int config_handler(void *user, const char *section, const char *name, con
                 return 1;
         }
 
-        parser_output_key(p, name, value);
+        if (p->button)
+                parser_button_key(p, name, value);
+        else
+                parser_output_key(p, name, value);
         return 1;
 }
 
@@ -423,6 +579,46 @@ int config_parse_file(Config *c, const char *path, char ***errors)
 int config_validate(Config *c, char ***errors)
 {
         size_t n_before = strv_length(*errors);
+
+        for (size_t i = 0; i < c->n_buttons; i++) {
+                ButtonConfig *b = &c->buttons[i];
+
+                if (b->hold_repeat_is_hold_time) {
+                        if (b->hold_time_us < BUTTON_HOLD_REPEAT_MIN_US)
+                                (void)strv_extendf(
+                                        errors,
+                                        "%s: [button %s] has 'hold-repeat = yes' (repeat every "
+                                        "hold-time) but hold-time is below %llu ms",
+                                        b->source, b->name,
+                                        (unsigned long long)(BUTTON_HOLD_REPEAT_MIN_US / USEC_PER_MSEC));
+                        else
+                                b->hold_repeat_us = b->hold_time_us;
+                        b->hold_repeat_is_hold_time = false;
+                }
+                if (!b->line) {
+                        (void)strv_extendf(errors, "%s: [button %s] has no 'line =' key", b->source,
+                                           b->name);
+                        continue;
+                }
+                for (size_t j = 0; j < c->n_outputs; j++)
+                        if (streq_ptr(c->outputs[j].line, b->line)) {
+                                (void)strv_extendf(
+                                        errors,
+                                        "%s: line %s of [button %s] is already used by [output %s] at %s",
+                                        b->source, b->line, b->name, c->outputs[j].name,
+                                        c->outputs[j].source);
+                                break;
+                        }
+                for (size_t j = 0; j < i; j++)
+                        if (streq_ptr(c->buttons[j].line, b->line)) {
+                                (void)strv_extendf(
+                                        errors,
+                                        "%s: line %s of [button %s] is already used by [button %s] at %s",
+                                        b->source, b->line, b->name, c->buttons[j].name,
+                                        c->buttons[j].source);
+                                break;
+                        }
+        }
 
         for (size_t i = 0; i < c->n_outputs; i++) {
                 OutputConfig *o = &c->outputs[i];
@@ -513,6 +709,12 @@ Config *config_free(Config *c)
                 free(c->outputs[i].source);
         }
         free(c->outputs);
+        for (size_t i = 0; i < c->n_buttons; i++) {
+                free(c->buttons[i].name);
+                free(c->buttons[i].line);
+                free(c->buttons[i].source);
+        }
+        free(c->buttons);
         free(c);
         return NULL;
 }
@@ -522,5 +724,13 @@ const OutputConfig *config_find_output(const Config *c, const char *name)
         for (size_t i = 0; i < c->n_outputs; i++)
                 if (streq(c->outputs[i].name, name))
                         return &c->outputs[i];
+        return NULL;
+}
+
+const ButtonConfig *config_find_button(const Config *c, const char *name)
+{
+        for (size_t i = 0; i < c->n_buttons; i++)
+                if (streq(c->buttons[i].name, name))
+                        return &c->buttons[i];
         return NULL;
 }

@@ -14,8 +14,19 @@
  *     drive = push-pull      # push-pull|open-drain|open-source
  *     restore = yes          # keep the last value across restarts
  *
- * Booleans are yes/no, true/false, on/off, 1/0. A '#' or ';' preceded by
- * whitespace starts a comment. Errors read "<file>:<line>: <message>".
+ *     [button doorbell]
+ *     line = GPIO17          # line name, or chip:offset
+ *     bias = pull-up         # as-is|disabled|pull-up|pull-down
+ *     active-low = yes       # pressed = low
+ *     debounce = 20ms        # 0 = none
+ *     hold-time = 1s         # 0 = never Held
+ *     hold-repeat = 200ms    # no | yes (every hold-time) | an interval
+ *     click-window = 400ms   # 0 = every click is Clicked(1) at once
+ *     debouncer = auto       # auto|kernel|daemon
+ *
+ * Booleans are yes/no, true/false, on/off, 1/0. Durations are a number and a
+ * unit: us, ms, s, min ("20ms", "1.5s"); "0" needs none. A '#' or ';'
+ * preceded by whitespace starts a comment. Errors read "<file>:<line>: <message>".
  */
 
 #include "gpio-types.h"
@@ -31,9 +42,47 @@ typedef struct OutputConfig {
         char *source; /* "<file>:<line>" of the section header, for messages */
 } OutputConfig;
 
+/* Where a button's debounce runs: the kernel's if the chip accepts the period, else the daemon's
+ * (auto); or only one of them. */
+typedef enum ButtonDebouncer {
+        BUTTON_DEBOUNCER_AUTO,
+        BUTTON_DEBOUNCER_KERNEL,
+        BUTTON_DEBOUNCER_DAEMON,
+        _BUTTON_DEBOUNCER_MAX,
+} ButtonDebouncer;
+
+/* "auto", "kernel", "daemon"; NULL / -EINVAL for anything else. */
+const char *button_debouncer_to_string(ButtonDebouncer d);
+int button_debouncer_from_string(const char *s);
+
+/* Defaults and limits of [button] keys, in µs. */
+#define BUTTON_DEBOUNCE_DEFAULT_US     (20 * USEC_PER_MSEC)
+#define BUTTON_HOLD_TIME_DEFAULT_US    USEC_PER_SEC
+#define BUTTON_CLICK_WINDOW_DEFAULT_US (400 * USEC_PER_MSEC)
+#define BUTTON_DEBOUNCE_MAX_US         (10 * USEC_PER_SEC)
+#define BUTTON_HOLD_TIME_MAX_US        (3600 * USEC_PER_SEC)
+#define BUTTON_HOLD_REPEAT_MIN_US      (10 * USEC_PER_MSEC)
+#define BUTTON_CLICK_WINDOW_MAX_US     (10 * USEC_PER_SEC)
+
+typedef struct ButtonConfig {
+        char *name; /* from [button NAME] */
+        char *line; /* line spec */
+        PbBias bias;
+        bool active_low;
+        uint64_t debounce_us;          /* 0: none */
+        uint64_t hold_time_us;         /* 0: never Held */
+        uint64_t hold_repeat_us;       /* 0: Held once */
+        bool hold_repeat_is_hold_time; /* "hold-repeat = yes": repeat every hold-time */
+        uint64_t click_window_us;
+        ButtonDebouncer debouncer;
+        char *source; /* "<file>:<line>" of the section header, for messages */
+} ButtonConfig;
+
 typedef struct Config {
         OutputConfig *outputs;
         size_t n_outputs;
+        ButtonConfig *buttons;
+        size_t n_buttons;
 } Config;
 
 /* Most errors one load collects before it gives up. */
@@ -51,7 +100,8 @@ int config_load(const char *path, bool required, Config **ret, char ***ret_error
 /* Parses one file into c, appending errors to *errors (a strv, may start NULL). */
 int config_parse_file(Config *c, const char *path, char ***errors);
 
-/* Checks what needs all files: every output has a line, no line is used twice. */
+/* Checks what needs all files: every output and button has a line, no line is used twice,
+ * "hold-repeat = yes" gets its interval from hold-time. */
 int config_validate(Config *c, char ***errors);
 
 Config *config_new(void);
@@ -60,3 +110,6 @@ DEFINE_TRIVIAL_CLEANUP_FUNC(Config *, config_free)
 
 /* Looks up the output named name; NULL if there is none. */
 const OutputConfig *config_find_output(const Config *c, const char *name);
+
+/* Looks up the button named name; NULL if there is none. */
+const ButtonConfig *config_find_button(const Config *c, const char *name);

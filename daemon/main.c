@@ -122,8 +122,9 @@ int main(int argc, char *argv[])
                 return EXIT_FAILURE;
         }
         if (check_config) {
-                printf("%s: configuration OK (%zu output%s)\n", config_path, config->n_outputs,
-                       config->n_outputs == 1 ? "" : "s");
+                printf("%s: configuration OK (%zu output%s, %zu button%s)\n", config_path, config->n_outputs,
+                       config->n_outputs == 1 ? "" : "s", config->n_buttons,
+                       config->n_buttons == 1 ? "" : "s");
                 config_free(config);
                 return EXIT_SUCCESS;
         }

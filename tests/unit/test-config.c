@@ -608,10 +608,143 @@ START_TEST(test_output_invalid_name)
 }
 END_TEST
 
-START_TEST(test_button_not_supported)
+/* The DESIGN.md example, and every key. */
+START_TEST(test_button_good)
 {
-        check_single_error("a.conf", "[button doorbell]\nline = GPIO17\nbias = pull-up\n", 1, "[button]",
-                           "not supported", NULL);
+        char *path = write_conf("pinbus.conf", "[button doorbell]\n"   /* 1 */
+                                               "line = GPIO17\n"       /* 2 */
+                                               "bias = pull-up\n"      /* 3 */
+                                               "active-low = yes\n"    /* 4 */
+                                               "debounce = 20ms\n"     /* 5 */
+                                               "hold-time = 1s\n"      /* 6 */
+                                               "\n"                    /* 7 */
+                                               "[button b2]\n"         /* 8 */
+                                               "line = gpiochip0:5\n"  /* 9 */
+                                               "debounce = 0\n"        /* 10 */
+                                               "hold-time = 1.5s\n"    /* 11 */
+                                               "hold-repeat = 250ms\n" /* 12 */
+                                               "click-window = 0\n"    /* 13 */
+                                               "debouncer = daemon\n"  /* 14 */
+                                               "[button b3]\n"         /* 15 */
+                                               "line = GPIO6\n"        /* 16 */
+                                               "hold-time = 300ms\n"   /* 17 */
+                                               "hold-repeat = yes\n"   /* 18 */
+                                               "debounce = no\n"       /* 19 */
+                                               "[output porch]\n"      /* 20 */
+                                               "line = GPIO27\n");     /* 21 */
+        Config *c = NULL;
+        char **errors = NULL;
+        const ButtonConfig *b;
+
+        ck_assert_int_eq(config_load(path, true, &c, &errors), 0);
+        print_errors(errors);
+        ck_assert_ptr_null(errors);
+        t_defer(config_free_void, c);
+        ck_assert_uint_eq(c->n_buttons, 3);
+        ck_assert_uint_eq(c->n_outputs, 1);
+
+        b = config_find_button(c, "doorbell");
+        ck_assert_ptr_eq(b, &c->buttons[0]);
+        ck_assert_str_eq(b->line, "GPIO17");
+        ck_assert_int_eq(b->bias, PB_BIAS_PULL_UP);
+        ck_assert(b->active_low);
+        ck_assert_uint_eq(b->debounce_us, 20000);
+        ck_assert_uint_eq(b->hold_time_us, 1000000);
+        ck_assert_uint_eq(b->hold_repeat_us, 0);
+        ck_assert_uint_eq(b->click_window_us, BUTTON_CLICK_WINDOW_DEFAULT_US);
+        ck_assert_int_eq(b->debouncer, BUTTON_DEBOUNCER_AUTO);
+        ck_assert_str_eq(b->source, t_fmt("%s:1", path));
+
+        b = config_find_button(c, "b2");
+        ck_assert_str_eq(b->line, "gpiochip0:5");
+        ck_assert_int_eq(b->bias, PB_BIAS_AS_IS);
+        ck_assert(!b->active_low);
+        ck_assert_uint_eq(b->debounce_us, 0);
+        ck_assert_uint_eq(b->hold_time_us, 1500000);
+        ck_assert_uint_eq(b->hold_repeat_us, 250000);
+        ck_assert_uint_eq(b->click_window_us, 0);
+        ck_assert_int_eq(b->debouncer, BUTTON_DEBOUNCER_DAEMON);
+
+        /* yes: repeat every hold-time, as gpiozero's hold_repeat. */
+        b = config_find_button(c, "b3");
+        ck_assert_uint_eq(b->hold_repeat_us, 300000);
+        ck_assert_uint_eq(b->debounce_us, 0);
+        ck_assert_ptr_null(config_find_button(c, "porch"));
+}
+END_TEST
+
+START_TEST(test_button_defaults)
+{
+        char *path = write_conf("pinbus.conf", "[button a]\nline = GPIO4\n");
+        Config *c = NULL;
+        const ButtonConfig *b;
+
+        ck_assert_int_eq(config_load(path, true, &c, NULL), 0);
+        t_defer(config_free_void, c);
+        b = &c->buttons[0];
+        ck_assert_uint_eq(b->debounce_us, BUTTON_DEBOUNCE_DEFAULT_US);
+        ck_assert_uint_eq(b->hold_time_us, BUTTON_HOLD_TIME_DEFAULT_US);
+        ck_assert_uint_eq(b->hold_repeat_us, 0);
+        ck_assert_uint_eq(b->click_window_us, BUTTON_CLICK_WINDOW_DEFAULT_US);
+        ck_assert_int_eq(b->bias, PB_BIAS_AS_IS);
+        ck_assert(!b->active_low);
+        ck_assert_int_eq(b->debouncer, BUTTON_DEBOUNCER_AUTO);
+}
+END_TEST
+
+START_TEST(test_button_bad_values)
+{
+        check_single_error("a.conf", "[button d]\nline = GPIO17\ndebounce = 20\n", 3, "'20'", "'debounce'",
+                           "unit", NULL);
+        check_single_error("b.conf", "[button d]\nline = GPIO17\nhold-time = soon\n", 3, "'soon'",
+                           "'hold-time'", NULL);
+        check_single_error("c.conf", "[button d]\nline = GPIO17\ndebounce = 11s\n", 3, "'debounce'",
+                           "too long", NULL);
+        check_single_error("d.conf", "[button d]\nline = GPIO17\nhold-repeat = 5ms\n", 3, "'hold-repeat'",
+                           "too short", NULL);
+        check_single_error("e.conf", "[button d]\nline = GPIO17\nclick-window = 1min\n", 3, "'click-window'",
+                           "too long", NULL);
+        check_single_error("f.conf", "[button d]\nline = GPIO17\nbias = up\n", 3, "'up'", "'bias'",
+                           "pull-up", NULL);
+        check_single_error("g.conf", "[button d]\nline = GPIO17\nactive-low = maybe\n", 3, "'maybe'",
+                           "'active-low'", NULL);
+        check_single_error("h.conf", "[button d]\nline = GPIO17\ndebouncer = hardware\n", 3, "'hardware'",
+                           "'debouncer'", "auto, kernel or daemon", NULL);
+        check_single_error("i.conf", "[button d]\nline = GPIO17\ndrive = open-drain\n", 3,
+                           "unknown key 'drive'", "[button d]", "hold-repeat", NULL);
+        check_single_error("j.conf", "[button d]\nline = GPIO17:x:y\n", 2, "invalid line", NULL);
+        check_single_error("k.conf", "[button]\nline = GPIO17\n", 1, "[button] needs a name", NULL);
+        check_single_error("l.conf", "[button a/b]\nline = GPIO17\n", 1, "invalid button name", NULL);
+        check_single_error("m.conf", "[button d]\nline = GPIO17\n[button d]\nline = GPIO18\n", 3,
+                           "duplicate name 'd'", "[button d]", NULL);
+}
+END_TEST
+
+START_TEST(test_button_validate)
+{
+        char *path = write_conf("pinbus.conf", "[button a]\n"        /* 1 */
+                                               "hold-time = 1s\n"    /* 2 */
+                                               "[button b]\n"        /* 3 */
+                                               "line = GPIO17\n"     /* 4 */
+                                               "[button c]\n"        /* 5 */
+                                               "line = GPIO17\n"     /* 6 */
+                                               "[output o]\n"        /* 7 */
+                                               "line = GPIO18\n"     /* 8 */
+                                               "[button d]\n"        /* 9 */
+                                               "line = GPIO18\n"     /* 10 */
+                                               "[button e]\n"        /* 11 */
+                                               "line = GPIO19\n"     /* 12 */
+                                               "hold-time = 5ms\n"   /* 13 */
+                                               "hold-repeat = yes\n" /* 14 */
+                                               "[button o]\n" /* 15: a button may share an output's name */
+                                               "line = GPIO20\n"); /* 16 */
+        char **errors = load_errors(path);
+
+        expect_error(errors, path, 1, "[button a] has no 'line =' key", NULL);
+        expect_error(errors, path, 5, "line GPIO17 of [button c] is already used by [button b]", NULL);
+        expect_error(errors, path, 9, "line GPIO18 of [button d] is already used by [output o]", NULL);
+        expect_error(errors, path, 11, "[button e]", "hold-repeat = yes", "hold-time", NULL);
+        ck_assert_uint_eq(strv_length(errors), 4);
 }
 END_TEST
 
@@ -832,10 +965,10 @@ START_TEST(test_errors_across_files)
         char *d, **errors;
 
         make_dir("pinbus.conf.d");
-        d = write_conf("pinbus.conf.d/1.conf", "[button b]\n");
+        d = write_conf("pinbus.conf.d/1.conf", "[sensor b]\n");
         errors = load_errors(path);
         expect_error(errors, path, 3, "'bogus'", NULL);
-        expect_error(errors, d, 1, "[button]", NULL);
+        expect_error(errors, d, 1, "[sensor]", NULL);
         ck_assert_uint_eq(strv_length(errors), 2);
 }
 END_TEST
@@ -975,7 +1108,10 @@ static Suite *config_suite(void)
         tcase_add_test(tc, test_output_without_name);
         tcase_add_test(tc, test_output_name_blank);
         tcase_add_test(tc, test_output_invalid_name);
-        tcase_add_test(tc, test_button_not_supported);
+        tcase_add_test(tc, test_button_good);
+        tcase_add_test(tc, test_button_defaults);
+        tcase_add_test(tc, test_button_bad_values);
+        tcase_add_test(tc, test_button_validate);
         tcase_add_test(tc, test_sensor_not_supported);
         tcase_add_test(tc, test_unknown_key);
         tcase_add_test(tc, test_bad_boolean);
