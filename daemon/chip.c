@@ -9,6 +9,8 @@
 /* Info events read per wakeup, so a busy chip cannot starve the rest of the loop. */
 #define CHIP_INFO_BATCH 32
 
+static int chip_on_io(sd_event_source *s, int fd, uint32_t revents, void *userdata);
+
 struct Chip {
         Daemon *daemon;
         PbChip *pb;
@@ -17,6 +19,12 @@ struct Chip {
         unsigned n_lines;
         sd_event_source *io;
 };
+
+void chip_process_events(Chip *c)
+{
+        if (c->io && sd_event_source_get_enabled(c->io, NULL) > 0)
+                (void)chip_on_io(c->io, pb_chip_get_fd(c->pb), EPOLLIN, c);
+}
 
 static int chip_on_io(sd_event_source *s, int fd, uint32_t revents, void *userdata)
 {

@@ -23,3 +23,7 @@ Line *chip_get_line(const Chip *c, unsigned offset);
 
 /* Registers the io.pinbus1.Chip vtable and node enumerator on d->bus. */
 int chip_add_bus_objects(Daemon *d);
+
+/* Handles what the chip has pending now, as its fd watch does (for the simulator this first runs the
+ * simulated work that is due, so edges stamped before now are queued on their requests). */
+void chip_process_events(Chip *c);

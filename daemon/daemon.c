@@ -4,6 +4,7 @@
 #include <systemd/sd-daemon.h>
 
 #include "bus-error.h"
+#include "button.h"
 #include "chip.h"
 #include "client.h"
 #include "daemon.h"
@@ -46,6 +47,8 @@ static int daemon_open_chips(Daemon *d)
                 r = pb_sim_chip_new_rpi4(&pb);
                 if (r < 0)
                         return log_error_errno(r, "Cannot create the simulated chip: %s", strerror(-r));
+                if (d->options.simulate_no_debounce)
+                        (void)pb_sim_chip_set_debounce_supported(pb, false);
                 r = daemon_add_chip(d, pb);
                 if (r < 0) {
                         pb_chip_close(pb);
@@ -171,6 +174,14 @@ Output *daemon_find_output(Daemon *d, const char *name)
         return NULL;
 }
 
+Button *daemon_find_button(Daemon *d, const char *name)
+{
+        for (size_t i = 0; i < d->n_buttons; i++)
+                if (streq(button_get_name(d->buttons[i]), name))
+                        return d->buttons[i];
+        return NULL;
+}
+
 int daemon_find_line(Daemon *d, const char *spec, Line **ret, sd_bus_error *error)
 {
         PbLineSpec ps = {};
@@ -286,6 +297,8 @@ static int daemon_add_bus_objects(Daemon *d)
                 r = line_add_bus_objects(d);
         if (r >= 0)
                 r = output_add_bus_objects(d);
+        if (r >= 0)
+                r = button_add_bus_objects(d);
         if (r >= 0 && d->options.simulate)
                 r = simulator_add_bus_objects(d);
         if (r < 0)
@@ -351,12 +364,25 @@ int daemon_new(const DaemonOptions *options, Config *config, Daemon **ret)
                 d->n_outputs++;
         }
 
+        d->buttons = calloc(config->n_buttons ? config->n_buttons : 1, sizeof(Button *));
+        if (!d->buttons)
+                return log_error_errno(-ENOMEM, "Out of memory");
+        for (size_t i = 0; i < config->n_buttons; i++) {
+                r = button_new(d, &config->buttons[i], &d->buttons[i]);
+                if (r < 0)
+                        return log_error_errno(r, "Cannot create button %s: %s", config->buttons[i].name,
+                                               strerror(-r));
+                d->n_buttons++;
+        }
+
         r = daemon_add_bus_objects(d);
         if (r < 0)
                 return r;
 
         for (size_t i = 0; i < d->n_outputs; i++)
                 output_start(d->outputs[i]);
+        for (size_t i = 0; i < d->n_buttons; i++)
+                button_start(d->buttons[i]);
 
         *ret = TAKE_PTR(d);
         return 0;
@@ -374,8 +400,9 @@ int daemon_run(Daemon *d)
                         "D-Bus policy not let this user own it?)",
                         PINBUS_BUS_NAME, strerror(-r));
 
-        log_info("Serving %zu line(s) on %zu chip(s) and %zu output(s) as %s (%s backend)", d->n_lines,
-                 d->n_chips, d->n_outputs, PINBUS_BUS_NAME, d->options.simulate ? "simulator" : "gpiod");
+        log_info("Serving %zu line(s) on %zu chip(s), %zu output(s) and %zu button(s) as %s (%s backend)",
+                 d->n_lines, d->n_chips, d->n_outputs, d->n_buttons, PINBUS_BUS_NAME,
+                 d->options.simulate ? "simulator" : "gpiod");
         (void)sd_notifyf(false, "READY=1\nSTATUS=Serving %zu lines on %zu chips", d->n_lines, d->n_chips);
 
         r = sd_event_loop(d->event);
@@ -399,6 +426,9 @@ Daemon *daemon_free(Daemon *d)
         for (size_t i = 0; i < d->n_outputs; i++)
                 output_free(d->outputs[i]);
         free(d->outputs);
+        for (size_t i = 0; i < d->n_buttons; i++)
+                button_free(d->buttons[i]);
+        free(d->buttons);
         while (d->clients)
                 client_free(d->clients);
 

@@ -3,7 +3,7 @@
 
 /*
  * The daemon context: event loop, bus connection, and the objects it serves.
- * Object files (chip.c, line.c, output.c, client.c, manager.c, simulator.c)
+ * Object files (chip.c, line.c, output.c, button.c, client.c, manager.c, simulator.c)
  * see this struct; everything else about them is private to their file.
  */
 
@@ -19,6 +19,7 @@
 #define PINBUS_CHIP_PREFIX   PINBUS_OBJECT_ROOT "/chip"
 #define PINBUS_LINE_PREFIX   PINBUS_OBJECT_ROOT "/line"
 #define PINBUS_OUTPUT_PREFIX PINBUS_OBJECT_ROOT "/output"
+#define PINBUS_BUTTON_PREFIX PINBUS_OBJECT_ROOT "/button"
 
 /* The consumer name the daemon's line requests carry (gpioinfo shows it). */
 #define PINBUS_CONSUMER "pinbusd"
@@ -26,6 +27,7 @@
 typedef struct Chip Chip;
 typedef struct Line Line;
 typedef struct Output Output;
+typedef struct Button Button;
 typedef struct Client Client;
 
 typedef enum BusKind {
@@ -36,6 +38,7 @@ typedef enum BusKind {
 
 typedef struct DaemonOptions {
         bool simulate;
+        bool simulate_no_debounce; /* the simulated chip refuses debounce periods */
         BusKind bus_kind;
         const char *bus_address; /* BUS_ADDRESS */
         const char *state_dir;
@@ -59,13 +62,16 @@ typedef struct Daemon {
         Output **outputs; /* in config order */
         size_t n_outputs;
 
+        Button **buttons; /* in config order */
+        size_t n_buttons;
+
         Client *clients; /* bus peers that hold lines */
 } Daemon;
 
 /*
  * Creates the daemon for config (taking ownership of it): connects to the bus
  * and opens chips (the simulator's, or every GPIO character device), creates
- * the chip, line and output objects and registers them. Does not yet request
+ * the chip, line, output and button objects and registers them. Does not yet request
  * the bus name. Errors are logged; returns a negative errno.
  */
 int daemon_new(const DaemonOptions *options, Config *config, Daemon **ret);
@@ -99,6 +105,9 @@ Chip *daemon_find_chip(Daemon *d, const char *name_or_label);
 
 /* Finds a configured output by name; NULL if none. */
 Output *daemon_find_output(Daemon *d, const char *name);
+
+/* Finds a configured button by name; NULL if none. */
+Button *daemon_find_button(Daemon *d, const char *name);
 
 /* Whether the daemon runs on the simulator (--simulate). */
 bool daemon_is_simulating(const Daemon *d);

@@ -4,6 +4,7 @@
 #include <sys/epoll.h>
 
 #include "bus-error.h"
+#include "button.h"
 #include "chip.h"
 #include "client.h"
 #include "line.h"
@@ -18,6 +19,7 @@ typedef enum LineHolder {
         LINE_HELD_BY_CLIENT,
         LINE_HELD_BY_DAEMON,
         LINE_HELD_BY_OUTPUT,
+        LINE_HELD_BY_BUTTON,
 } LineHolder;
 
 typedef enum WaveKind {
@@ -50,6 +52,7 @@ struct Line {
         Client *owner;  /* LINE_HELD_BY_CLIENT */
         bool persist;   /* LINE_HELD_BY_CLIENT: kept by the daemon when the owner leaves */
         Output *output; /* LINE_HELD_BY_OUTPUT */
+        Button *button; /* LINE_HELD_BY_BUTTON */
 
         bool value; /* logical value: driven (outputs), or last seen (inputs); false until seen */
 
@@ -161,6 +164,11 @@ static int line_on_request_io(sd_event_source *s, int fd, uint32_t revents, void
                                 l->object_name, strerror(-n));
                 return sd_event_source_set_enabled(s, SD_EVENT_OFF);
         }
+        if (l->holder == LINE_HELD_BY_BUTTON) {
+                /* Raw or debounced, a button's edges are its own: nothing per edge goes on the bus. */
+                button_line_edges(l->button, events, (size_t)n);
+                return 0;
+        }
         for (int i = 0; i < n; i++) {
                 (void)sd_bus_emit_signal(l->daemon->bus, l->path, "io.pinbus1.Line", "Edge", "btu",
                                          events[i].rising, events[i].timestamp_ns, events[i].line_seqno);
@@ -182,6 +190,7 @@ static void line_unrequest(Line *l)
         LineHolder old = l->holder;
         Client *owner = l->owner;
         Output *output = l->output;
+        Button *button = l->button;
 
         wave_stop(l);
         l->request_io = sd_event_source_disable_unref(l->request_io);
@@ -189,6 +198,7 @@ static void line_unrequest(Line *l)
         l->holder = LINE_FREE;
         l->owner = NULL;
         l->output = NULL;
+        l->button = NULL;
         l->persist = false;
 
         if (owner) {
@@ -197,6 +207,8 @@ static void line_unrequest(Line *l)
         }
         if (old == LINE_HELD_BY_OUTPUT)
                 output_line_lost(output);
+        if (old == LINE_HELD_BY_BUTTON)
+                button_line_lost(button);
         line_refresh_info(l);
 }
 
@@ -240,6 +252,10 @@ static int line_busy(Line *l, sd_bus_error *error)
                 return sd_bus_error_setf(error, PB_ERROR_LINE_BUSY,
                                          "Line %s is held by configured output '%s'", l->object_name,
                                          output_get_name(l->output));
+        case LINE_HELD_BY_BUTTON:
+                return sd_bus_error_setf(error, PB_ERROR_LINE_BUSY,
+                                         "Line %s is held by configured button '%s'", l->object_name,
+                                         button_get_name(l->button));
         default:
                 return sd_bus_error_setf(error, PB_ERROR_LINE_BUSY,
                                          "Line %s is in use by another process (consumer '%s')",
@@ -286,7 +302,8 @@ int line_claim(Line *l, Client *client, const PbLineSettings *settings, bool val
         PbLineSettings s = *settings;
         int r;
 
-        if (l->holder == LINE_HELD_BY_OUTPUT || (l->holder == LINE_HELD_BY_CLIENT && l->owner != client))
+        if (l->holder == LINE_HELD_BY_OUTPUT || l->holder == LINE_HELD_BY_BUTTON ||
+            (l->holder == LINE_HELD_BY_CLIENT && l->owner != client))
                 return line_busy(l, error);
 
         if (s.direction == PB_DIRECTION_OUTPUT && !value_given)
@@ -325,6 +342,7 @@ int line_release(Line *l, const char *sender, sd_bus_error *error)
         case LINE_FREE:
                 return 0;
         case LINE_HELD_BY_OUTPUT:
+        case LINE_HELD_BY_BUTTON:
                 return line_busy(l, error);
         case LINE_HELD_BY_CLIENT:
                 if (!client_is(l->owner, sender))
@@ -374,6 +392,43 @@ int line_hold_for_output(Line *l, Output *o, const PbLineSettings *s, sd_bus_err
         line_sync_value(l, s);
         output_line_value_changed(o, s->output_value);
         return 0;
+}
+
+int line_hold_for_button(Line *l, Button *b, const PbLineSettings *s, sd_bus_error *error)
+{
+        int r;
+
+        if (l->holder != LINE_FREE)
+                return line_busy(l, error);
+        r = line_check_requestable(l, error);
+        if (r < 0)
+                return r;
+        r = line_request_or_error(l, s, error);
+        if (r < 0)
+                return r;
+        l->holder = LINE_HELD_BY_BUTTON;
+        l->button = b;
+        /* Below the bus: a storm of edges never delays a client's call. */
+        (void)sd_event_source_set_priority(l->request_io, SD_EVENT_PRIORITY_NORMAL + 1);
+        return 0;
+}
+
+void line_flush_edges(Line *l)
+{
+        if (l->request_io)
+                (void)line_on_request_io(l->request_io, pb_request_get_fd(l->request), EPOLLIN, l);
+}
+
+int line_read_held_value(Line *l, bool *ret)
+{
+        if (!l->request)
+                return -ENODEV;
+        return pb_request_get_value(l->request, ret);
+}
+
+void line_note_input_value(Line *l, bool v)
+{
+        line_note_value(l, v);
 }
 
 int line_get_value(Line *l, bool *ret, sd_bus_error *error)
@@ -431,6 +486,8 @@ static int line_prepare_output(Line *l, const char *sender, bool initial, sd_bus
         case LINE_HELD_BY_DAEMON:
         case LINE_HELD_BY_OUTPUT:
                 break;
+        case LINE_HELD_BY_BUTTON:
+                return line_busy(l, error);
         case LINE_FREE:
                 r = line_check_requestable(l, error);
                 if (r < 0)

@@ -11,12 +11,14 @@
  *    daemon instead);
  *  - the daemon: Set/Toggle/Pulse/Blink on a free line claim it as an output
  *    and keep it until someone releases it (as sysfs export did);
- *  - a configured output: held for as long as the daemon runs.
+ *  - a configured output: held for as long as the daemon runs;
+ *  - a configured button: held as an input with edge detection for as long as
+ *    the daemon runs; its edges go to the button, not on the bus as Edge signals.
  *
  * Changes to a line held by a client are refused to other clients with
  * LineBusy; a line held by the daemon or an output can be driven by anyone the
- * bus policy lets through. The methods below set *error with a message that
- * names the line and return a negative errno on failure.
+ * bus policy lets through; a button's line can be neither claimed nor driven. The methods below set *error
+ * with a message that names the line and return a negative errno on failure.
  */
 
 #include "daemon.h"
@@ -64,6 +66,25 @@ void line_owner_gone(Line *l);
 /* Holds the line as an output for a configured output, with settings s.
  * Errors as for line_claim(). */
 int line_hold_for_output(Line *l, Output *o, const PbLineSettings *s, sd_bus_error *error);
+
+/*
+ * Holds the free line for configured button b, requested with settings s (an
+ * input with edge detection). Its edge events then go to button_line_edges(),
+ * read at a priority below the bus's. Errors as for line_claim(); a request
+ * the chip refuses (e.g. for its debounce period) sets the IOError or
+ * InvalidArgs of bus_error_errno() and returns its errno.
+ */
+int line_hold_for_button(Line *l, Button *b, const PbLineSettings *s, sd_bus_error *error);
+
+/* Reads the edge events pending on the line now, handling them as the fd watch does. */
+void line_flush_edges(Line *l);
+
+/* Reads the held line's logical value without emitting anything. Errors: -ENODEV (not held),
+ * errnos of the backend. */
+int line_read_held_value(Line *l, bool *ret);
+
+/* The held input's logical value is now v (a button's debounced state): emits Value if it changed. */
+void line_note_input_value(Line *l, bool v);
 
 /* Reads the logical value: from the request when held, else a transient as-is read. */
 int line_get_value(Line *l, bool *ret, sd_bus_error *error);

@@ -17,6 +17,9 @@ static void help(void)
                "  -h --help              Show this help and exit\n"
                "     --version           Show the version and exit\n"
                "     --simulate          Serve a simulated Raspberry Pi 4 chip instead of real GPIO chips\n"
+               "     --simulate-no-kernel-debounce\n"
+               "                         Make the simulated chip refuse debounce periods, as a chip\n"
+               "                         that cannot debounce does (buttons then debounce in the daemon)\n"
                "     --session           Use the session bus instead of the system bus\n"
                "     --bus-address=ADDR  Use the bus at ADDR (e.g. unix:path=/run/x/bus)\n"
                "     --config=FILE       Read FILE and FILE.d/*.conf (default: %s)\n"
@@ -42,6 +45,7 @@ int main(int argc, char *argv[])
         enum {
                 ARG_VERSION = 0x100,
                 ARG_SIMULATE,
+                ARG_SIMULATE_NO_DEBOUNCE,
                 ARG_SESSION,
                 ARG_BUS_ADDRESS,
                 ARG_CONFIG,
@@ -51,6 +55,8 @@ int main(int argc, char *argv[])
         static const struct option options[] = { { "help", no_argument, NULL, 'h' },
                                                  { "version", no_argument, NULL, ARG_VERSION },
                                                  { "simulate", no_argument, NULL, ARG_SIMULATE },
+                                                 { "simulate-no-kernel-debounce", no_argument, NULL,
+                                                   ARG_SIMULATE_NO_DEBOUNCE },
                                                  { "session", no_argument, NULL, ARG_SESSION },
                                                  { "bus-address", required_argument, NULL, ARG_BUS_ADDRESS },
                                                  { "config", required_argument, NULL, ARG_CONFIG },
@@ -82,6 +88,9 @@ int main(int argc, char *argv[])
                 case ARG_SIMULATE:
                         opts.simulate = true;
                         break;
+                case ARG_SIMULATE_NO_DEBOUNCE:
+                        opts.simulate_no_debounce = true;
+                        break;
                 case ARG_SESSION:
                         opts.bus_kind = BUS_SESSION;
                         break;
@@ -107,6 +116,10 @@ int main(int argc, char *argv[])
                         fprintf(stderr, "Try 'pinbusd --help'.\n");
                         return EXIT_FAILURE;
                 }
+        if (opts.simulate_no_debounce && !opts.simulate) {
+                fprintf(stderr, "pinbusd: --simulate-no-kernel-debounce needs --simulate\n");
+                return EXIT_FAILURE;
+        }
         if (optind < argc) {
                 fprintf(stderr, "pinbusd: unexpected argument '%s'. Try 'pinbusd --help'.\n", argv[optind]);
                 return EXIT_FAILURE;

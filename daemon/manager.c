@@ -3,6 +3,7 @@
 #include "manager.h"
 #include "bus-error.h"
 #include "bus-settings.h"
+#include "button.h"
 #include "chip.h"
 #include "client.h"
 #include "line.h"
@@ -37,7 +38,10 @@ static int property_get_objects(sd_bus *bus, const char *path, const char *inter
         else if (streq(property, "Outputs"))
                 for (size_t i = 0; i < d->n_outputs && r >= 0; i++)
                         r = sd_bus_message_append(reply, "o", output_get_path(d->outputs[i]));
-        /* Buttons and Sensors: none can be configured by this version. */
+        else if (streq(property, "Buttons"))
+                for (size_t i = 0; i < d->n_buttons && r >= 0; i++)
+                        r = sd_bus_message_append(reply, "o", button_get_path(d->buttons[i]));
+        /* Sensors: none can be configured by this version. */
         if (r < 0)
                 return r;
         return sd_bus_message_close_container(reply);
@@ -105,7 +109,7 @@ static int method_release_line(sd_bus_message *m, void *userdata, sd_bus_error *
  *   Version s    pinbus version
  *   Backend s    "gpiod" (kernel GPIO character devices) | "simulator" (--simulate)
  *   Chips ao     io.pinbus1.Chip objects, in chip-number order
- *   Buttons ao   io.pinbus1.Button objects (none in this version)
+ *   Buttons ao   io.pinbus1.Button objects, in config order
  *   Outputs ao   io.pinbus1.Output objects, in config order
  *   Sensors ao   io.pinbus1.Sensor objects (none in this version)
  *

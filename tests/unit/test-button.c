@@ -1,7 +1,7 @@
 /* SPDX-License-Identifier: LGPL-2.1-or-later */
 
 /*
- * The button state machine (lib/button.h) on synthetic and recorded-style
+ * The button state machine (lib/button-machine.h) on synthetic and recorded-style
  * traces, and the proof that the daemon's debounce and the kernel's (as the
  * simulator implements it) give the same events for the same input.
  *
@@ -11,7 +11,7 @@
  * "released@1525ms/1500ms", "held@1025ms#0", "clicked@2000ms x2".
  */
 
-#include "button.h"
+#include "button-machine.h"
 #include "duration.h"
 #include "gpio-chip.h"
 #include "sim-chip.h"

@@ -1,10 +1,10 @@
 /* SPDX-License-Identifier: LGPL-2.1-or-later */
 
-/* The button state machine; see button.h for the meaning of every event and time. */
+/* The button state machine; see button-machine.h for the meaning of every event and time. */
 
 #include <assert.h>
 
-#include "button.h"
+#include "button-machine.h"
 
 struct PbButton {
         PbButtonConfig config;
@@ -275,6 +275,11 @@ bool pb_button_is_pressed(const PbButton *b)
 bool pb_button_is_held(const PbButton *b)
 {
         return b->held;
+}
+
+uint64_t pb_button_get_press_ts(const PbButton *b)
+{
+        return b->press_ts;
 }
 
 uint64_t pb_button_get_press_count(const PbButton *b)

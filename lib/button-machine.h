@@ -120,6 +120,9 @@ bool pb_button_next_deadline(const PbButton *b, uint64_t *ret);
 bool pb_button_is_pressed(const PbButton *b);
 bool pb_button_is_held(const PbButton *b);
 
+/* Confirmation time of the current (or last) press; creation time for one pressed since creation. */
+uint64_t pb_button_get_press_ts(const PbButton *b);
+
 /* Presses counted since creation (one per Pressed). */
 uint64_t pb_button_get_press_count(const PbButton *b);
 
