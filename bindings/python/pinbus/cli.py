@@ -3,7 +3,7 @@
 
     pinbus [--address ADDR | --session] COMMAND [ARGS]
 
-    info                          version, backend, chips and configured outputs
+    info                          version, backend, chips, configured outputs and buttons
     lines                         every line: name, chip:offset, used, consumer, owner,
                                   direction, value (for a free line: the last one seen)
     find SPEC                     "<name> <chip>:<offset> <object path>" of a line
@@ -17,6 +17,9 @@
                                   edge, "<seconds>.<nanoseconds> <seqno> <value>", until
                                   Ctrl-C or SIGTERM (the line is then released)
     release SPEC                  release a line the daemon holds (after set/toggle/...)
+    button NAME                   print the configured button's events, one per line:
+                                  "<seconds>.<nanoseconds> pressed", "... released <seconds held>",
+                                  "... held <repeat>" or "clicked <count>", until Ctrl-C or SIGTERM
 
 SPEC is a line name (GPIO17) or <chip>:<offset> (gpiochip0:17, pinctrl-bcm2711:17).
 DURATION is a number with a unit: 500us, 20ms, 1.5s, 2min, 1h (seconds if none).
@@ -109,6 +112,12 @@ def cmd_info(pb: Pinbus, args) -> int:
         line = o.line
         flags = " restore" if o.restore else ""
         print(f"  {o.name} {line.spec if line else '(no line)'} {'on' if o.value else 'off'}{flags}")
+    buttons = pb.buttons
+    print("buttons:" if buttons else "buttons: none")
+    for b in buttons:
+        line = b.line
+        state = "held" if b.held else "pressed" if b.pressed else "released"
+        print(f"  {b.name} {line.spec if line else '(no line)'} {state} ({b.debouncer} debounce)")
     return 0
 
 
@@ -205,6 +214,47 @@ def cmd_monitor(pb: Pinbus, args) -> int:
     return 0
 
 
+def _stamp(timestamp_ns: int) -> str:
+    s, ns = divmod(timestamp_ns, 1_000_000_000)
+    return f"{s}.{ns:09d}"
+
+
+def cmd_button(pb: Pinbus, args) -> int:
+    daemon_gone = False
+
+    def on_signal(signum, frame):
+        pb.stop()
+
+    def on_owner(owner):
+        nonlocal daemon_gone
+        if not owner:
+            daemon_gone = True
+            pb.stop()
+
+    old_handlers = {sig: signal.signal(sig, on_signal) for sig in (signal.SIGINT, signal.SIGTERM)}
+    try:
+        button = pb.button(args.name)
+        watch = pb.bus.watch_name_owner(BUS_NAME, on_owner)
+        subs = [
+            button.on_pressed(lambda ts: print(f"{_stamp(ts)} pressed", flush=True)),
+            button.on_released(lambda ts, d: print(f"{_stamp(ts)} released {d:.6f}", flush=True)),
+            button.on_held(lambda ts, n: print(f"{_stamp(ts)} held {n}", flush=True)),
+            button.on_clicked(lambda n: print(f"clicked {n}", flush=True)),
+        ]
+        try:
+            pb.run()
+        finally:
+            for sub in subs:
+                sub.remove()
+            watch.cancel()
+    finally:
+        for sig, handler in old_handlers.items():
+            signal.signal(sig, handler)
+    if daemon_gone:
+        raise PinbusError(f"pinbusd left the bus while monitoring button {args.name}")
+    return 0
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog=PROG, description="Read, drive and monitor GPIO lines served by pinbusd (io.pinbus1).",
@@ -221,7 +271,8 @@ def build_parser() -> argparse.ArgumentParser:
         p.set_defaults(func=func)
         return p
 
-    command("info", cmd_info, "show the daemon's version, backend, chips and outputs")
+    command("info", cmd_info, "show the daemon's version, backend, chips, outputs and buttons")
+    command("button", cmd_button, "print a configured button's events until interrupted").add_argument("name")
     command("lines", cmd_lines, "list every line")
     command("find", cmd_find, "show a line's name, chip:offset and object path").add_argument("spec")
     command("get", cmd_get, "print a line's logical value, 1 or 0").add_argument("spec")

@@ -1,6 +1,6 @@
 # SPDX-License-Identifier: LGPL-2.1-or-later
 """Client objects for the pinbus daemon: :class:`Pinbus`, :class:`Chip`,
-:class:`Line`, :class:`Output`.
+:class:`Line`, :class:`Output`, :class:`Button`.
 
 Units: the Python API takes and gives durations in **seconds** (int, float or
 ``datetime.timedelta``); the bus carries microseconds (``t``, µs) and edge
@@ -28,17 +28,19 @@ from dbus.mainloop.glib import DBusGMainLoop
 
 from . import errors
 
-__all__ = ["Pinbus", "Chip", "Line", "Output", "Subscription", "BUS_NAME"]
+__all__ = ["Pinbus", "Chip", "Line", "Output", "Button", "Subscription", "BUS_NAME"]
 
 BUS_NAME = "io.pinbus1"
 ROOT_PATH = "/io/pinbus1"
 LINE_PREFIX = ROOT_PATH + "/line/"
 OUTPUT_PREFIX = ROOT_PATH + "/output/"
+BUTTON_PREFIX = ROOT_PATH + "/button/"
 
 MANAGER_IFACE = "io.pinbus1.Manager"
 CHIP_IFACE = "io.pinbus1.Chip"
 LINE_IFACE = "io.pinbus1.Line"
 OUTPUT_IFACE = "io.pinbus1.Output"
+BUTTON_IFACE = "io.pinbus1.Button"
 PROPERTIES_IFACE = "org.freedesktop.DBus.Properties"
 
 UINT32_MAX = 2**32 - 1
@@ -374,6 +376,76 @@ class Output(_Driveable):
         return f"<pinbus.Output {decode_path_element(self.path.rsplit('/', 1)[-1])}>"
 
 
+class Button(_Object):
+    """A configured button (io.pinbus1.Button, ``[button NAME]`` in pinbus.conf).
+
+    The daemon debounces the button's line and turns it into events; subscribe
+    with :meth:`on_pressed`, :meth:`on_released`, :meth:`on_held` and
+    :meth:`on_clicked`, then :meth:`Pinbus.run`. Timestamps are CLOCK_MONOTONIC
+    **nanoseconds** (``time.monotonic_ns()`` compares with them); a press is
+    stamped when it counts, one debounce period after its last bounce.
+    """
+
+    _iface = BUTTON_IFACE
+
+    @property
+    def name(self) -> str:
+        return self._get("Name")
+
+    @property
+    def line(self) -> Line | None:
+        """The line it reads; None while that line is missing."""
+        path = self._get("Line")
+        return None if path == "/" else Line(self._pinbus, path)
+
+    @property
+    def pressed(self) -> bool:
+        return self._get("Pressed")
+
+    @property
+    def held(self) -> bool:
+        return self._get("Held")
+
+    @property
+    def press_count(self) -> int:
+        """Presses since the daemon started."""
+        return self._get("PressCount")
+
+    @property
+    def debouncer(self) -> str:
+        """Where the debounce runs: "kernel", "daemon" or "none"."""
+        return self._get("Debouncer")
+
+    def _on(self, member: str, callback: Callable, convert: Callable) -> Subscription:
+        pinbus = self._pinbus
+
+        def handler(*args):
+            pinbus._dispatch(callback, *convert(*args))
+
+        return Subscription(pinbus._add_signal_receiver(handler, member, BUTTON_IFACE, self.path))
+
+    def on_pressed(self, callback: Callable[[int], Any]) -> Subscription:
+        """Calls ``callback(timestamp_ns)`` for every Pressed signal."""
+        return self._on("Pressed", callback, lambda ts: (int(ts),))
+
+    def on_released(self, callback: Callable[[int, float], Any]) -> Subscription:
+        """Calls ``callback(timestamp_ns, duration)`` for every Released signal; duration
+        is the time it was pressed, in **seconds**."""
+        return self._on("Released", callback, lambda ts, us: (int(ts), int(us) / 1e6))
+
+    def on_held(self, callback: Callable[[int, int], Any]) -> Subscription:
+        """Calls ``callback(timestamp_ns, repeat)`` for every Held signal (repeat 0 first,
+        then 1, 2... with hold-repeat)."""
+        return self._on("Held", callback, lambda ts, n: (int(ts), int(n)))
+
+    def on_clicked(self, callback: Callable[[int], Any]) -> Subscription:
+        """Calls ``callback(count)`` when a click sequence ends: 1 single, 2 double..."""
+        return self._on("Clicked", callback, lambda n: (int(n),))
+
+    def __repr__(self) -> str:
+        return f"<pinbus.Button {decode_path_element(self.path.rsplit('/', 1)[-1])}>"
+
+
 class Pinbus:
     """A connection to the pinbus daemon (bus name ``io.pinbus1``).
 
@@ -492,6 +564,11 @@ class Pinbus:
         return [Output(self, p) for p in self._manager_property("Outputs")]
 
     @property
+    def buttons(self) -> list[Button]:
+        """The configured buttons, in config order."""
+        return [Button(self, p) for p in self._manager_property("Buttons")]
+
+    @property
     def lines(self) -> list[Line]:
         """Every line of every chip, in chip and offset order."""
         return [line for chip in self.chips for line in chip.lines]
@@ -558,6 +635,13 @@ class Pinbus:
         if path not in self._manager_property("Outputs"):
             raise errors.NoSuchDevice(f"No output named '{name}'")
         return Output(self, path)
+
+    def button(self, name: str) -> Button:
+        """The configured button NAME. Raises NoSuchDevice if there is none."""
+        path = BUTTON_PREFIX + encode_path_element(name)
+        if path not in self._manager_property("Buttons"):
+            raise errors.NoSuchDevice(f"No button named '{name}'")
+        return Button(self, path)
 
     # -- main loop ---------------------------------------------------------
 
