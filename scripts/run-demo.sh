@@ -49,6 +49,13 @@ cat >"$demo_dir/pinbus.conf" <<'EOF'
 line = GPIO26
 initial = off
 restore = yes     # the last value comes back when the demo restarts
+
+[button doorbell]
+line = GPIO17
+bias = pull-up
+active-low = yes  # pressed pulls the line low
+debounce = 20ms
+hold-time = 1s
 EOF
 
 dbus-daemon --config-file="$demo_dir/bus.conf" --fork --nopidfile --print-pid=3 \
@@ -83,13 +90,13 @@ cat <<EOF
 pinbusd is running on the simulator (the 58 lines of a Raspberry Pi 4) on a private bus:
     bus     $demo_address
     log     $demo_dir/pinbusd.log
-    config  $demo_dir/pinbus.conf (one output, "led" on GPIO26)
+    config  $demo_dir/pinbus.conf (an output, "led" on GPIO26, and a button, "doorbell" on GPIO17)
 
 Try these (docs/dbus-api.md has the whole API):
 
   # Find a line by name, and look at it
-  $b call io.pinbus1 /io/pinbus1 io.pinbus1.Manager FindLine s GPIO17
-  $b introspect io.pinbus1 /io/pinbus1/line/GPIO17
+  $b call io.pinbus1 /io/pinbus1 io.pinbus1.Manager FindLine s GPIO18
+  $b introspect io.pinbus1 /io/pinbus1/line/GPIO18
   $b tree io.pinbus1
 
   # Drive GPIO27 high: the daemon takes the free line as an output and keeps it
@@ -110,6 +117,14 @@ Try these (docs/dbus-api.md has the whole API):
   $b call io.pinbus1 /io/pinbus1 io.pinbus1.Simulator Bounce sbut GPIO22 true 5 10000
   $b call io.pinbus1 /io/pinbus1 io.pinbus1.Manager ReleaseLine s GPIO22
 
+  # The doorbell button: press it with a bouncing contact (low = pressed), hold it, let go.
+  # The monitor shows Pressed, Held after 1 s, and Released with the time it was held;
+  # press and release twice quickly for Clicked(2), or glitch it for 5 ms: nothing.
+  $b call io.pinbus1 /io/pinbus1 io.pinbus1.Simulator Bounce sbut GPIO17 false 12 5000
+  $b call io.pinbus1 /io/pinbus1 io.pinbus1.Simulator Bounce sbut GPIO17 true 12 5000
+  $b call io.pinbus1 /io/pinbus1 io.pinbus1.Simulator Bounce sbut GPIO17 true 2 10000
+  $b get-property io.pinbus1 /io/pinbus1/button/doorbell io.pinbus1.Button Pressed PressCount Debouncer
+
   # The configured output: blink it 3 times, or toggle it (its value survives a restart)
   $b call io.pinbus1 /io/pinbus1/output/led io.pinbus1.Output Blink ttu 250000 250000 3
   $b call io.pinbus1 /io/pinbus1/output/led io.pinbus1.Output Toggle
@@ -122,6 +137,7 @@ The same with the pinbus command (bindings/python/README.md), from the source tr
   $pb monitor GPIO23        # in a second terminal: prints edges until Ctrl-C
   $b call io.pinbus1 /io/pinbus1 io.pinbus1.Simulator Bounce sbut GPIO23 true 3 3000
   $pb pulse GPIO27 on 500ms
+  $pb button doorbell       # in a second terminal: prints the doorbell's events until Ctrl-C
 
 Stop it all:  scripts/stop-demo.sh
 EOF
