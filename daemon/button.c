@@ -203,8 +203,6 @@ static void button_dispatch(Button *b, const PbButtonEvent *ev, size_t n)
                         /* Exactly one Released for every Pressed sent, and none otherwise. */
                         if (b->reported_pressed)
                                 report_released(b, ev[i].timestamp_ns, ev[i].duration_ns);
-                        else
-                                button_emit_properties(b, "PressCount", NULL);
                         break;
                 case PB_BUTTON_HELD:
                         if (!b->reported_pressed)
@@ -515,7 +513,8 @@ static int property_get(sd_bus *bus, const char *path, const char *interface, co
  *   Line o            the io.pinbus1.Line it reads; "/" while that line is missing
  *   Pressed b         pressed: between a Pressed and its Released signal (emits change)
  *   Held b            held: between the first Held and the Released (emits change)
- *   PressCount t      presses the debouncer confirmed since the daemon started (emits change)
+ *   PressCount t      presses the debouncer confirmed since the daemon started, coalesced ones
+ *                     included (emits change with each Pressed signal)
  *   DebounceUs t      debounce period in µs; 0: none
  *   Debouncer s       where the debounce runs: "kernel" (the line is requested with the
  *                     period), "daemon" (the chip refused it, or debouncer=daemon), "none"
