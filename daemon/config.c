@@ -52,6 +52,7 @@ typedef struct Parser {
 
         bool section_ignored; /* the current section is bad: its keys are not checked */
         OutputConfig *output; /* the current [output] section */
+        SensorConfig *sensor; /* the current [sensor] section */
         char **keys;          /* keys seen in the current section */
         char *last_key;       /* the previous one */
 } Parser;
@@ -112,6 +113,7 @@ static LineKind classify_line(Parser *p, char *str, int num)
         /* A header: whatever follows, the previous section has ended. */
         p->section_ignored = true;
         p->output = NULL;
+        p->sensor = NULL;
         end = strchr(s, ']');
         if (!end) {
                 parser_error(p, p->lineno, "section header without ']'");
@@ -218,11 +220,12 @@ static void parser_begin_section(Parser *p, const char *section)
 {
         _cleanup_free_ char *kind = NULL, *source = NULL;
         const char *name;
-        const OutputConfig *dup;
+        const char *dup_source = NULL;
         size_t k;
 
         p->section_ignored = true;
         p->output = NULL;
+        p->sensor = NULL;
         p->last_key = mfree(p->last_key);
         strv_free(p->keys);
         p->keys = NULL;
@@ -235,13 +238,14 @@ static void parser_begin_section(Parser *p, const char *section)
         while (is_blank(*name))
                 name++;
 
-        if (streq(kind, "button") || streq(kind, "sensor")) {
+        if (streq(kind, "button")) {
                 parser_error(p, p->lineno, "[%s] sections are not supported by this version of pinbusd",
                              kind);
                 return;
         }
-        if (!streq(kind, "output")) {
-                parser_error(p, p->lineno, "unknown section type '%s' (expected [output NAME])", kind);
+        if (!streq(kind, "output") && !streq(kind, "sensor")) {
+                parser_error(p, p->lineno,
+                             "unknown section type '%s' (expected [output NAME] or [sensor NAME])", kind);
                 return;
         }
         if (isempty(name)) {
@@ -253,17 +257,28 @@ static void parser_begin_section(Parser *p, const char *section)
                              "invalid %s name '%s': use letters, digits, '-', '_' and '.' only", kind, name);
                 return;
         }
-        dup = config_find_output(p->config, name);
-        if (dup) {
-                parser_error(p, p->lineno, "duplicate name '%s': [output %s] is already defined at %s", name,
-                             name, dup->source);
+        if (streq(kind, "output")) {
+                const OutputConfig *o = config_find_output(p->config, name);
+                dup_source = o ? o->source : NULL;
+        } else {
+                const SensorConfig *o = config_find_sensor(p->config, name);
+                dup_source = o ? o->source : NULL;
+        }
+        if (dup_source) {
+                parser_error(p, p->lineno, "duplicate name '%s': [%s %s] is already defined at %s", name,
+                             kind, name, dup_source);
                 return;
         }
 
         if (asprintf(&source, "%s:%u", p->path, p->lineno) < 0)
                 return;
-        p->output = config_add_output(p->config, name, source);
-        p->section_ignored = p->output == NULL;
+        if (streq(kind, "output")) {
+                p->output = config_add_output(p->config, name, source);
+                p->section_ignored = p->output == NULL;
+        } else {
+                p->sensor = config_add_sensor(p->config, name, source);
+                p->section_ignored = p->sensor == NULL;
+        }
 }
 
 static int parse_bool_key(Parser *p, const char *key, const char *value, bool *ret)
@@ -320,6 +335,19 @@ static void parser_output_key(Parser *p, const char *key, const char *value)
                         key, o->name);
 }
 
+static int parser_sensor_key(Parser *p, const char *key, const char *value)
+{
+        _cleanup_free_ char *source = NULL, *error = NULL;
+        int r;
+
+        if (asprintf(&source, "%s:%u", p->path, p->lineno) < 0)
+                return -ENOMEM;
+        r = sensor_config_set(p->sensor, key, value, source, &error);
+        if (r == -EINVAL)
+                parser_error(p, p->lineno, "%s", error);
+        return r == -ENOMEM ? r : 0;
+}
+
 static int config_handler(void *user, const char *section, const char *name, const char *raw_value)
 {
         Parser *p = user;
@@ -369,6 +397,8 @@ static int config_handler(void *user, const char *section, const char *name, con
                 return 1;
         }
 
+        if (p->sensor)
+                return parser_sensor_key(p, name, value) < 0 ? 0 : 1;
         parser_output_key(p, name, value);
         return 1;
 }
@@ -442,6 +472,7 @@ int config_validate(Config *c, char ***errors)
                                 break;
                         }
         }
+        (void)config_validate_sensors(c, errors);
         return strv_length(*errors) > n_before ? -EINVAL : 0;
 }
 
@@ -513,6 +544,9 @@ Config *config_free(Config *c)
                 free(c->outputs[i].source);
         }
         free(c->outputs);
+        for (size_t i = 0; i < c->n_sensors; i++)
+                sensor_config_done(&c->sensors[i]);
+        free(c->sensors);
         free(c);
         return NULL;
 }
