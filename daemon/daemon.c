@@ -12,6 +12,7 @@
 #include "log.h"
 #include "manager.h"
 #include "output.h"
+#include "sensor-object.h"
 #include "sim-chip.h"
 
 bool daemon_is_simulating(const Daemon *d)
@@ -286,6 +287,8 @@ static int daemon_add_bus_objects(Daemon *d)
                 r = line_add_bus_objects(d);
         if (r >= 0)
                 r = output_add_bus_objects(d);
+        if (r >= 0)
+                r = sensor_add_bus_objects(d);
         if (r >= 0 && d->options.simulate)
                 r = simulator_add_bus_objects(d);
         if (r < 0)
@@ -351,12 +354,17 @@ int daemon_new(const DaemonOptions *options, Config *config, Daemon **ret)
                 d->n_outputs++;
         }
 
+        r = sensors_new(d);
+        if (r < 0)
+                return log_error_errno(r, "Cannot create the sensors: %s", strerror(-r));
+
         r = daemon_add_bus_objects(d);
         if (r < 0)
                 return r;
 
         for (size_t i = 0; i < d->n_outputs; i++)
                 output_start(d->outputs[i]);
+        sensors_start(d);
 
         *ret = TAKE_PTR(d);
         return 0;
@@ -401,6 +409,7 @@ Daemon *daemon_free(Daemon *d)
         free(d->outputs);
         while (d->clients)
                 client_free(d->clients);
+        sensors_free(d);
 
         state_store_free(d->state);
         config_free(d->config);

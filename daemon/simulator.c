@@ -6,7 +6,9 @@
 #include "chip.h"
 #include "line.h"
 #include "manager.h"
+#include "sensor-object.h"
 #include "sim-chip.h"
+#include "sim-i2c.h"
 
 static int method_set_input(sd_bus_message *m, void *userdata, sd_bus_error *error)
 {
@@ -55,6 +57,84 @@ static int method_bounce(sd_bus_message *m, void *userdata, sd_bus_error *error)
         return sd_bus_reply_method_return(m, NULL);
 }
 
+/* Reads the "u bus, q address" arguments of an I2C simulator method and finds the simulated adapter. */
+static int read_i2c_device(Daemon *d, sd_bus_message *m, PbI2cBus **ret_bus, uint16_t *ret_addr,
+                           sd_bus_error *error)
+{
+        uint32_t nr;
+        uint16_t addr;
+        int r;
+
+        r = sd_bus_message_read(m, "uq", &nr, &addr);
+        if (r < 0)
+                return r;
+        if (addr < 0x03 || addr > 0x77)
+                return sd_bus_error_setf(error, PB_ERROR_INVALID_ARGS,
+                                         "I2C address 0x%02" PRIx16 " is not a 7-bit device address "
+                                         "(0x03-0x77)",
+                                         addr);
+        r = nr > 0xffff ? -ENOENT : daemon_get_i2c_bus(d, nr, ret_bus);
+        if (r == -ENOENT)
+                return sd_bus_error_setf(error, PB_ERROR_NO_SUCH_DEVICE,
+                                         "No simulated I2C adapter /dev/i2c-%" PRIu32 " (the simulator has "
+                                         "/dev/i2c-1)",
+                                         nr);
+        if (r < 0)
+                return bus_error_errno(error, r, "open simulated I2C adapter", "/dev/i2c-1");
+        *ret_addr = addr;
+        return 0;
+}
+
+static int method_set_device_nak(sd_bus_message *m, void *userdata, sd_bus_error *error)
+{
+        PbI2cBus *bus;
+        uint16_t addr;
+        int nak, r;
+
+        r = read_i2c_device(userdata, m, &bus, &addr, error);
+        if (r < 0)
+                return r;
+        r = sd_bus_message_read(m, "b", &nak);
+        if (r < 0)
+                return r;
+        r = pb_sim_i2c_set_nak(bus, addr, nak);
+        if (r == -ENOENT)
+                return sd_bus_error_setf(error, PB_ERROR_NO_SUCH_DEVICE,
+                                         "No simulated device at address 0x%02" PRIx16 " on %s", addr,
+                                         pb_i2c_bus_get_path(bus));
+        if (r < 0)
+                return bus_error_errno(error, r, "set NAK of simulated device on", pb_i2c_bus_get_path(bus));
+        return sd_bus_reply_method_return(m, NULL);
+}
+
+static int method_add_i2c_device(sd_bus_message *m, void *userdata, sd_bus_error *error)
+{
+        const char *model;
+        PbI2cBus *bus;
+        uint16_t addr;
+        int r;
+
+        r = read_i2c_device(userdata, m, &bus, &addr, error);
+        if (r < 0)
+                return r;
+        r = sd_bus_message_read(m, "s", &model);
+        if (r < 0)
+                return r;
+        r = pb_sim_i2c_add_device(bus, addr, model);
+        if (r == -EEXIST)
+                return sd_bus_error_setf(error, PB_ERROR_INVALID_ARGS,
+                                         "Address 0x%02" PRIx16 " on %s already has a simulated device",
+                                         addr, pb_i2c_bus_get_path(bus));
+        if (r == -EOPNOTSUPP || r == -EINVAL)
+                return sd_bus_error_setf(error, PB_ERROR_INVALID_ARGS,
+                                         "The simulator has no model '%s' (for address 0x%02" PRIx16
+                                         " on %s)",
+                                         model, addr, pb_i2c_bus_get_path(bus));
+        if (r < 0)
+                return bus_error_errno(error, r, "add a simulated device to", pb_i2c_bus_get_path(bus));
+        return sd_bus_reply_method_return(m, NULL);
+}
+
 /*
  * io.pinbus1.Simulator — drives the simulated chip's inputs; only present with --simulate.
  * A level is physical (before active-low), as a wire would carry it, and behaves like
@@ -67,6 +147,17 @@ static int method_bounce(sd_bus_message *m, void *userdata, sd_bus_error *error)
  *           (at most 1000000) evenly spread over span_us (at most 60 s), the last landing
  *           on final_level at span_us (one change is added if the parity needs it);
  *           transitions=0 is a clean change after span_us. Returns at once.
+ *
+ * The simulated I2C adapter /dev/i2c-1 carries a BME280 at 0x76 (VECTORS.md V1's registers:
+ * 23.72 °C, 100942.70 Pa, 65.31 %RH) and a TMP102 at 0x48. A bus is a u (1 for /dev/i2c-1),
+ * an address a 7-bit q (0x03-0x77); NoSuchDevice names a missing adapter or device.
+ *
+ *   SetDeviceNak(u bus, q address, b nak)
+ *           nak=true: the device stops acknowledging every transfer (as if unplugged: ENXIO);
+ *           nak=false: it answers again, registers as they were
+ *   AddI2cDevice(u bus, q address, s model)
+ *           add a simulated device of a sensor model ("bme280", "tmp102", ... as in [sensor]
+ *           model=) in its power-on state; InvalidArgs for an unknown model or a taken address
  */
 static const sd_bus_vtable simulator_vtable[] = {
         SD_BUS_VTABLE_START(0),
@@ -75,6 +166,10 @@ static const sd_bus_vtable simulator_vtable[] = {
         SD_BUS_METHOD_WITH_ARGS("Bounce",
                                 SD_BUS_ARGS("s", line, "b", final_level, "u", transitions, "t", span_us),
                                 SD_BUS_NO_RESULT, method_bounce, SD_BUS_VTABLE_UNPRIVILEGED),
+        SD_BUS_METHOD_WITH_ARGS("SetDeviceNak", SD_BUS_ARGS("u", bus, "q", address, "b", nak),
+                                SD_BUS_NO_RESULT, method_set_device_nak, SD_BUS_VTABLE_UNPRIVILEGED),
+        SD_BUS_METHOD_WITH_ARGS("AddI2cDevice", SD_BUS_ARGS("u", bus, "q", address, "s", model),
+                                SD_BUS_NO_RESULT, method_add_i2c_device, SD_BUS_VTABLE_UNPRIVILEGED),
         SD_BUS_VTABLE_END,
 };
 
