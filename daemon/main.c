@@ -12,11 +12,11 @@ static void help(void)
 {
         printf("Usage: pinbusd [OPTION...]\n"
                "\n"
-               "Serves GPIO lines on D-Bus as %s.\n"
+               "Serves GPIO lines and I2C sensors on D-Bus as %s.\n"
                "\n"
                "  -h --help              Show this help and exit\n"
                "     --version           Show the version and exit\n"
-               "     --simulate          Serve a simulated Raspberry Pi 4 chip instead of real GPIO chips\n"
+               "     --simulate          Serve a simulated Raspberry Pi 4 chip and I2C bus 1 instead of hardware\n"
                "     --session           Use the session bus instead of the system bus\n"
                "     --bus-address=ADDR  Use the bus at ADDR (e.g. unix:path=/run/x/bus)\n"
                "     --config=FILE       Read FILE and FILE.d/*.conf (default: %s)\n"
@@ -122,8 +122,8 @@ int main(int argc, char *argv[])
                 return EXIT_FAILURE;
         }
         if (check_config) {
-                printf("%s: configuration OK (%zu output%s)\n", config_path, config->n_outputs,
-                       config->n_outputs == 1 ? "" : "s");
+                printf("%s: configuration OK (%zu output%s, %zu sensor%s)\n", config_path, config->n_outputs,
+                       config->n_outputs == 1 ? "" : "s", config->n_sensors, config->n_sensors == 1 ? "" : "s");
                 config_free(config);
                 return EXIT_SUCCESS;
         }
