@@ -15,7 +15,7 @@ are :class:`PinbusError` subclasses carrying the D-Bus error name. See
 :class:`Pinbus` for event-driven use (:meth:`Line.on_edge`, :meth:`Pinbus.run`).
 """
 
-from .client import BUS_NAME, Chip, Line, Output, Pinbus, Subscription
+from .client import BUS_NAME, Chip, Line, Output, Pinbus, Sensor, Subscription
 from .errors import (
     AccessDenied,
     DeviceIOError,
@@ -34,6 +34,7 @@ __all__ = [
     "Chip",
     "Line",
     "Output",
+    "Sensor",
     "Subscription",
     "PinbusError",
     "NoSuchLine",
