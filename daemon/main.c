@@ -16,7 +16,8 @@ static void help(void)
                "\n"
                "  -h --help              Show this help and exit\n"
                "     --version           Show the version and exit\n"
-               "     --simulate          Serve a simulated Raspberry Pi 4 chip and I2C bus 1 instead of hardware\n"
+               "     --simulate          Serve a simulated Raspberry Pi 4 chip and I2C bus 1 instead of "
+               "hardware\n"
                "     --session           Use the session bus instead of the system bus\n"
                "     --bus-address=ADDR  Use the bus at ADDR (e.g. unix:path=/run/x/bus)\n"
                "     --config=FILE       Read FILE and FILE.d/*.conf (default: %s)\n"
@@ -123,7 +124,8 @@ int main(int argc, char *argv[])
         }
         if (check_config) {
                 printf("%s: configuration OK (%zu output%s, %zu sensor%s)\n", config_path, config->n_outputs,
-                       config->n_outputs == 1 ? "" : "s", config->n_sensors, config->n_sensors == 1 ? "" : "s");
+                       config->n_outputs == 1 ? "" : "s", config->n_sensors,
+                       config->n_sensors == 1 ? "" : "s");
                 config_free(config);
                 return EXIT_SUCCESS;
         }

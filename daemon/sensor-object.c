@@ -204,7 +204,9 @@ static char *sensor_error_text(const Sensor *s, int r, SensorPhase phase, const 
                                     : asprintf(&what, "adapter %s went away", s->bus_path);
                         break;
                 case -EOPNOTSUPP:
-                        k = asprintf(&what, "adapter %s lacks transfer types the %s at address 0x%02" PRIx16 " needs",
+                        k = asprintf(&what,
+                                     "adapter %s lacks transfer types the %s at address 0x%02" PRIx16
+                                     " needs",
                                      s->bus_path, sensor_model_name(s), a);
                         break;
                 default:

@@ -1104,13 +1104,29 @@ START_TEST(test_sensor_bad_value_not_reported_again)
 }
 END_TEST
 
+/* Loads the one file text (written as name) with config_load() and expects exactly one error, at line,
+ * containing the substrings: for what config_validate() finds. */
+static void check_single_load_error(const char *name, const char *text, unsigned line, ...)
+{
+        char *path = write_conf(name, text);
+        char **errors = load_errors(path);
+        va_list ap;
+
+        if (strv_length(errors) != 1)
+                print_errors(errors);
+        ck_assert_uint_eq(strv_length(errors), 1);
+        va_start(ap, line);
+        expect_error_v(errors, path, line, ap);
+        va_end(ap);
+}
+
 START_TEST(test_sensor_unknown_option)
 {
-        check_single_error("a.conf", "[sensor x]\nmodel = bme280\ncolour = red\nbus = 1\n", 3,
-                           "unknown key 'colour'", "[sensor x]", "model, bus, address, interval", NULL);
+        check_single_load_error("a.conf", "[sensor x]\nmodel = bme280\ncolour = red\nbus = 1\n", 3,
+                                "unknown key 'colour'", "[sensor x]", "model, bus, address, interval", NULL);
         /* Options need a model to be checked against. */
-        check_single_error("b.conf", "[sensor x]\nmodel = auto\nbus = 1\ngain = 4.096\n", 4,
-                           "unknown key 'gain'", "model = auto", NULL);
+        check_single_load_error("b.conf", "[sensor x]\nmodel = auto\nbus = 1\ngain = 4.096\n", 4,
+                                "unknown key 'gain'", "model = auto", NULL);
 }
 END_TEST
 
@@ -1122,9 +1138,10 @@ START_TEST(test_sensor_model_options)
         ck_assert_int_eq(config_load(path, true, &c, NULL), 0);
         config_free(c);
         /* The driver's message names the key; the error is at the option's line. */
-        check_single_error("b.conf", "[sensor x]\nmodel = ads1115\ngain = 5\nbus = 1\n", 3, "gain", NULL);
-        check_single_error("c.conf", "[sensor x]\nmodel = ads1115\nbus = 1\nwobble = 5\n", 4, "'wobble'",
-                           NULL);
+        check_single_load_error("b.conf", "[sensor x]\nmodel = ads1115\ngain = 5\nbus = 1\n", 3, "gain",
+                                NULL);
+        check_single_load_error("c.conf", "[sensor x]\nmodel = ads1115\nbus = 1\nwobble = 5\n", 4,
+                                "'wobble'", NULL);
 }
 END_TEST
 
