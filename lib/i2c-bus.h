@@ -28,11 +28,11 @@ typedef struct PbI2cBus PbI2cBus;
 /* Transfer types a driver may need; a subset of the kernel's I2C_FUNC_* bits,
  * as reported by pb_i2c_bus_get_funcs(). */
 typedef enum PbI2cFunc {
-        PB_I2C_FUNC_I2C = 1u << 0,               /* plain read()/write() (I2C_FUNC_I2C) */
-        PB_I2C_FUNC_SMBUS_BYTE = 1u << 1,        /* receive/send byte */
-        PB_I2C_FUNC_SMBUS_BYTE_DATA = 1u << 2,   /* read/write byte data */
-        PB_I2C_FUNC_SMBUS_WORD_DATA = 1u << 3,   /* read/write word data */
-        PB_I2C_FUNC_SMBUS_I2C_BLOCK = 1u << 4,   /* read/write I2C block data */
+        PB_I2C_FUNC_I2C = 1u << 0,             /* plain read()/write() (I2C_FUNC_I2C) */
+        PB_I2C_FUNC_SMBUS_BYTE = 1u << 1,      /* receive/send byte */
+        PB_I2C_FUNC_SMBUS_BYTE_DATA = 1u << 2, /* read/write byte data */
+        PB_I2C_FUNC_SMBUS_WORD_DATA = 1u << 3, /* read/write word data */
+        PB_I2C_FUNC_SMBUS_I2C_BLOCK = 1u << 4, /* read/write I2C block data */
 } PbI2cFunc;
 
 /*

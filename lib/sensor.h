@@ -62,6 +62,13 @@ const char *pb_sensor_model_get_name(const PbSensorModel *m);
 /* The default addresses, in the order address=auto tries them (BME280: 0x76,
  * 0x77); *ret points into the static table. Returns how many. */
 size_t pb_sensor_model_get_addresses(const PbSensorModel *m, const uint16_t **ret);
+/* The name as the datasheet writes it ("BME280"), for messages. */
+const char *pb_sensor_model_get_label(const PbSensorModel *m);
+/* Whether model=auto can find this model: it has an id register (or an
+ * id read protected by a CRC) to check. The TMP102, ADS1115 and BH1750 have
+ * none and need an explicit model; a BMP280 is found through the BME280's
+ * chip-id check; an HTU21D is found as an Si7021. */
+bool pb_sensor_model_can_autodetect(const PbSensorModel *m);
 /* The PbI2cFunc bits the driver needs from the adapter. */
 unsigned pb_sensor_model_get_funcs(const PbSensorModel *m);
 /* The quantities (1u << PbQuantity) the model can publish (BME280: T, P, RH). */
@@ -74,7 +81,8 @@ unsigned pb_sensor_model_get_quantities(const PbSensorModel *m);
  * either, *ret_error (if not NULL) receives a newly allocated message naming
  * the key and, for -EINVAL, the accepted values.
  */
-int pb_sensor_model_check_option(const PbSensorModel *m, const char *key, const char *value, char **ret_error);
+int pb_sensor_model_check_option(const PbSensorModel *m, const char *key, const char *value,
+                                 char **ret_error);
 
 /*
  * Creates a sensor of model m (NULL: auto, probe every model's chip id) at
@@ -83,7 +91,8 @@ int pb_sensor_model_check_option(const PbSensorModel *m, const char *key, const 
  * NULL-terminated list of "key=value" strings that pb_sensor_model_check_option()
  * accepted (may be NULL). No bus traffic. Errors: -EINVAL, -ENOMEM.
  */
-int pb_sensor_new(const PbSensorModel *m, PbI2cBus *bus, uint16_t address, char *const *options, PbSensor **ret);
+int pb_sensor_new(const PbSensorModel *m, PbI2cBus *bus, uint16_t address, char *const *options,
+                  PbSensor **ret);
 
 PbSensor *pb_sensor_free(PbSensor *s);
 DEFINE_TRIVIAL_CLEANUP_FUNC(PbSensor *, pb_sensor_free)
@@ -109,6 +118,8 @@ int pb_sensor_start(PbSensor *s, uint64_t *ret_usec);
  * how long), -EBADMSG (CRC mismatch), -ERANGE (implausible or "no data"
  * reading, e.g. a skipped BME280 measurement 0x80000), -ESTALE (no
  * measurement was started).
+ * pb_sensor_start() and pb_sensor_collect() return -ENOTCONN until
+ * pb_sensor_init() has succeeded (and after it failed again).
  */
 int pb_sensor_collect(PbSensor *s, PbSample *ret);
 

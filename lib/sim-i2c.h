@@ -11,6 +11,7 @@
  */
 
 #include "i2c-bus.h"
+#include "sensor.h"
 
 /* An empty simulated adapter whose path reads "/dev/i2c-<nr>". Errors: -ENOMEM. */
 int pb_sim_i2c_bus_new(unsigned nr, PbI2cBus **ret);
@@ -32,3 +33,59 @@ int pb_sim_i2c_add_device(PbI2cBus *bus, uint16_t addr, const char *model);
 /* Makes the device at addr NAK every transfer (nak = true) or answer again.
  * Errors: -EOPNOTSUPP (not simulated), -ENOENT (no device at addr). */
 int pb_sim_i2c_set_nak(PbI2cBus *bus, uint16_t addr, bool nak);
+
+/*
+ * Test and Simulator helpers. All return -EOPNOTSUPP on a bus that is not
+ * simulated and -ENOENT when no device sits at addr, besides what is listed.
+ */
+
+/*
+ * Which transfer types the adapter claims (PbI2cFunc bits; a new simulated
+ * bus has all of them). Transfers of the other types then fail with
+ * -EOPNOTSUPP, as on an SMBus-only adapter (e.g. PB_I2C_FUNC_SMBUS_BYTE_DATA |
+ * PB_I2C_FUNC_SMBUS_WORD_DATA | PB_I2C_FUNC_SMBUS_I2C_BLOCK | PB_I2C_FUNC_SMBUS_BYTE
+ * for the kernel's i2c-stub).
+ */
+int pb_sim_i2c_bus_set_funcs(PbI2cBus *bus, unsigned funcs);
+
+/*
+ * Sets the raw value the device's next measurement of q yields, in the chip's
+ * own units: BME280/BMP280 adc_T, adc_P (20 bits), adc_H (16 bits); TMP102
+ * and MCP9808 the temperature register (MSB << 8 | LSB, flag bits included);
+ * ADS1115 the conversion register; SHT3x/SHT4x/Si7021/HTU21D the 16-bit
+ * signal S (status bits included for the Si7021); BH1750 the count. A value
+ * the chip could not produce is the caller's choice (tests feed garbage on
+ * purpose). Errors: -EINVAL (the model does not measure q).
+ */
+int pb_sim_i2c_set_raw(PbI2cBus *bus, uint16_t addr, PbQuantity q, uint32_t raw);
+
+/*
+ * Writes len bytes into the device's register file starting at reg,
+ * bypassing read-only protection (calibration, chip id, data registers):
+ * for byte-register chips (BME280/BMP280) one byte per register; for 16-bit
+ * register chips (TMP102, MCP9808, ADS1115) two bytes per register, MSB
+ * first, len even. pb_sim_i2c_get_registers() reads them back the same way
+ * (without side effects such as clearing a status bit). Errors: -EINVAL
+ * (range or length outside the register file), -EOPNOTSUPP (a command chip,
+ * which has no register file).
+ */
+int pb_sim_i2c_set_registers(PbI2cBus *bus, uint16_t addr, uint8_t reg, const uint8_t *data, size_t len);
+int pb_sim_i2c_get_registers(PbI2cBus *bus, uint16_t addr, uint8_t reg, uint8_t *buf, size_t len);
+
+/*
+ * Makes each measurement started from now on take n polls to finish (0, the
+ * default: done at the first poll). A poll is what the driver checks: the
+ * BME280 status register (measuring bit), the TMP102 and ADS1115 config
+ * register (OS bit); the SHT3x, SHT4x, Si7021 and HTU21D NAK a read while
+ * measuring, as the chips do. The BH1750 has no busy indication: there
+ * reads during a measurement return the previous result.
+ */
+int pb_sim_i2c_set_busy(PbI2cBus *bus, uint16_t addr, unsigned n);
+
+/* Makes the next n frames that carry a CRC (SHT3x, SHT4x, Si7021, HTU21D)
+ * carry a wrong one (every CRC byte of the frame inverted). Errors:
+ * -EOPNOTSUPP also for a chip without CRCs. */
+int pb_sim_i2c_corrupt_crc(PbI2cBus *bus, uint16_t addr, unsigned n);
+
+/* How many measurements the device has completed since it was added. */
+int pb_sim_i2c_get_conversions(PbI2cBus *bus, uint16_t addr, unsigned *ret);

@@ -1,0 +1,789 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
+
+/*
+ * The simulated I2C adapter. Every SMBus transfer is broken down into the I2C
+ * messages a real adapter would put on the wire (read byte data = write the
+ * register pointer, then read one byte, ...), and each simulated device
+ * implements only message-level write and read, as a chip does. So a driver
+ * that uses a transfer its chip does not understand gets what the chip would
+ * answer, not a convenient shortcut.
+ *
+ * Devices are deterministic: a measurement completes at the first poll after
+ * its start unless pb_sim_i2c_set_busy() asks for more; readings are the raw
+ * values set with pb_sim_i2c_set_raw() (power-on: plausible room values).
+ */
+
+#include <strings.h>
+
+#include "i2c-bus-private.h"
+#include "sensor-math.h"
+#include "sim-i2c.h"
+
+#define SIM_ADDR_MAX 0x7F
+
+typedef struct SimDevice SimDevice;
+
+typedef struct SimModel {
+        const char *name;
+        unsigned quantities; /* 1u << PbQuantity the device measures */
+        unsigned n_regs;     /* register file size (0: a command chip) */
+        bool regs16;         /* 16-bit big-endian registers */
+        bool crc;            /* frames carry CRCs */
+        void (*reset)(SimDevice *d);
+        int (*write)(SimDevice *d, const uint8_t *buf, size_t len);
+        int (*read)(SimDevice *d, uint8_t *buf, size_t len);
+} SimModel;
+
+struct SimDevice {
+        const SimModel *model;
+        bool nak;
+        unsigned busy_polls;  /* polls each measurement takes (pb_sim_i2c_set_busy) */
+        unsigned busy;        /* polls left of the measurement in progress */
+        bool measuring;       /* a measurement is in progress */
+        unsigned corrupt_crc; /* frames left to send with a wrong CRC */
+        unsigned conversions;
+        uint32_t raw[_PB_QUANTITY_MAX];
+
+        uint8_t ptr;       /* register pointer */
+        uint8_t regs[256]; /* byte registers */
+        uint16_t r16[16];  /* 16-bit registers */
+        bool ready;        /* TMP102: OS reads 1 after a one-shot conversion */
+        uint8_t osrs_h;    /* BME280: ctrl_hum as latched by the last ctrl_meas write */
+
+        /* Command chips: the response to the last command. */
+        uint8_t out[16];
+        size_t out_len;
+        uint16_t cmd;
+};
+
+typedef struct SimBus {
+        PbI2cBus base;
+        SimDevice *devices[SIM_ADDR_MAX + 1];
+} SimBus;
+
+static const PbI2cBusOps sim_ops;
+
+static SimBus *sim_bus(PbI2cBus *bus)
+{
+        return bus && bus->ops == &sim_ops ? container_of(bus, SimBus, base) : NULL;
+}
+
+bool pb_i2c_bus_is_simulated(const PbI2cBus *bus)
+{
+        return bus && bus->ops == &sim_ops;
+}
+
+/* Starts a measurement; complete() runs when it is done: now, or after the
+ * configured number of polls (see poll()). */
+static void measure_begin(SimDevice *d, void (*complete)(SimDevice *d))
+{
+        d->busy = d->busy_polls;
+        d->measuring = true;
+        if (d->busy == 0) {
+                d->measuring = false;
+                d->conversions++;
+                complete(d);
+        }
+}
+
+/* One poll of the busy indication: returns whether the device is still busy,
+ * finishing the measurement when its polls are used up. */
+static bool poll_busy(SimDevice *d, void (*complete)(SimDevice *d))
+{
+        if (!d->measuring)
+                return false;
+        if (d->busy > 0) {
+                d->busy--;
+                return true;
+        }
+        d->measuring = false;
+        d->conversions++;
+        complete(d);
+        return false;
+}
+
+/* ------------------------------------------------------------------------ */
+/* BME280 / BMP280 */
+
+#define BME_ID        0xD0
+#define BME_RESET     0xE0
+#define BME_CTRL_HUM  0xF2
+#define BME_STATUS    0xF3
+#define BME_CTRL_MEAS 0xF4
+#define BME_CONFIG    0xF5
+#define BME_DATA      0xF7
+
+/* VECTORS.md V1 (periph.io's TestI2CSenseBME280_success): 23.72 °C, 100942.70 Pa, 65.31 %RH. */
+static const uint8_t v1_calib_tp[26] = { 0x10, 0x6E, 0x6C, 0x66, 0x32, 0x00, 0x5D, 0x95, 0xB8,
+                                         0xD5, 0xD0, 0x0B, 0x77, 0x1E, 0x9D, 0xFF, 0xF9, 0xFF,
+                                         0xAC, 0x26, 0x0A, 0xD8, 0xBD, 0x10, 0x00, 0x4B };
+static const uint8_t v1_calib_h[7] = { 0x6E, 0x01, 0x00, 0x13, 0x05, 0x00, 0x1E };
+#define V1_ADC_P 304428
+#define V1_ADC_T 526700
+#define V1_ADC_H 31350
+
+static bool bme_is_bmp(const SimDevice *d);
+
+static void bme_reset(SimDevice *d)
+{
+        memset(d->regs, 0, sizeof(d->regs));
+        d->regs[BME_ID] = bme_is_bmp(d) ? 0x58 : 0x60;
+        memcpy(d->regs + 0x88, v1_calib_tp, sizeof(v1_calib_tp));
+        if (!bme_is_bmp(d))
+                memcpy(d->regs + 0xE1, v1_calib_h, sizeof(v1_calib_h));
+        /* Data registers' reset values: "no data". */
+        d->regs[0xF7] = 0x80;
+        d->regs[0xFA] = 0x80;
+        if (!bme_is_bmp(d))
+                d->regs[0xFD] = 0x80;
+        d->osrs_h = 0;
+        d->measuring = false;
+        d->busy = 0;
+}
+
+static void bme_complete(SimDevice *d)
+{
+        unsigned osrs_t = d->regs[BME_CTRL_MEAS] >> 5, osrs_p = (d->regs[BME_CTRL_MEAS] >> 2) & 7;
+        uint32_t t = osrs_t ? d->raw[PB_QUANTITY_TEMPERATURE] & 0xFFFFF : PB_BME280_ADC_SKIPPED_TP;
+        uint32_t p = osrs_p ? d->raw[PB_QUANTITY_PRESSURE] & 0xFFFFF : PB_BME280_ADC_SKIPPED_TP;
+        uint32_t h = d->osrs_h ? d->raw[PB_QUANTITY_HUMIDITY] & 0xFFFF : PB_BME280_ADC_SKIPPED_H;
+
+        d->regs[0xF7] = (uint8_t)(p >> 12);
+        d->regs[0xF8] = (uint8_t)(p >> 4);
+        d->regs[0xF9] = (uint8_t)((p & 0xF) << 4);
+        d->regs[0xFA] = (uint8_t)(t >> 12);
+        d->regs[0xFB] = (uint8_t)(t >> 4);
+        d->regs[0xFC] = (uint8_t)((t & 0xF) << 4);
+        if (!bme_is_bmp(d)) {
+                d->regs[0xFD] = (uint8_t)(h >> 8);
+                d->regs[0xFE] = (uint8_t)h;
+        }
+        /* Forced mode returns to sleep when done; normal mode keeps going. */
+        if ((d->regs[BME_CTRL_MEAS] & 3) != 3)
+                d->regs[BME_CTRL_MEAS] &= (uint8_t)~3;
+}
+
+static void bme_write_reg(SimDevice *d, uint8_t reg, uint8_t v)
+{
+        switch (reg) {
+        case BME_RESET:
+                if (v == 0xB6)
+                        bme_reset(d);
+                break;
+        case BME_CTRL_HUM:
+                if (!bme_is_bmp(d))
+                        d->regs[reg] = v & 7;
+                break;
+        case BME_CTRL_MEAS:
+                d->regs[reg] = v;
+                d->osrs_h = bme_is_bmp(d) ? 0 : d->regs[BME_CTRL_HUM] & 7;
+                if (v & 3)
+                        measure_begin(d, bme_complete);
+                break;
+        case BME_CONFIG:
+                d->regs[reg] = v;
+                break;
+        default:
+                break; /* read-only or reserved: ignored, as by the chip */
+        }
+}
+
+static int bme_write(SimDevice *d, const uint8_t *buf, size_t len)
+{
+        /* Register address, data, then (address, data) pairs: no auto-increment on writes. */
+        d->ptr = buf[0];
+        if (len >= 2)
+                bme_write_reg(d, buf[0], buf[1]);
+        for (size_t i = 2; i + 1 < len; i += 2)
+                bme_write_reg(d, buf[i], buf[i + 1]);
+        return 0;
+}
+
+static int bme_read(SimDevice *d, uint8_t *buf, size_t len)
+{
+        for (size_t i = 0; i < len; i++) {
+                uint8_t reg = d->ptr++;
+
+                if (reg == BME_STATUS)
+                        buf[i] = poll_busy(d, bme_complete) ? 0x08 : 0x00;
+                else
+                        buf[i] = d->regs[reg];
+        }
+        return 0;
+}
+
+static const SimModel sim_bme280 = {
+        .name = "bme280",
+        .quantities =
+                1u << PB_QUANTITY_TEMPERATURE | 1u << PB_QUANTITY_PRESSURE | 1u << PB_QUANTITY_HUMIDITY,
+        .n_regs = 256,
+        .reset = bme_reset,
+        .write = bme_write,
+        .read = bme_read,
+};
+
+static const SimModel sim_bmp280 = {
+        .name = "bmp280",
+        .quantities = 1u << PB_QUANTITY_TEMPERATURE | 1u << PB_QUANTITY_PRESSURE,
+        .n_regs = 256,
+        .reset = bme_reset,
+        .write = bme_write,
+        .read = bme_read,
+};
+
+static bool bme_is_bmp(const SimDevice *d)
+{
+        return d->model == &sim_bmp280;
+}
+
+/* ------------------------------------------------------------------------ */
+/* 16-bit register chips: TMP102, MCP9808, ADS1115 */
+
+/* Reads return the addressed register MSB first, repeated for longer reads. */
+static void r16_read(SimDevice *d, uint16_t v, uint8_t *buf, size_t len)
+{
+        for (size_t i = 0; i < len; i++)
+                buf[i] = (uint8_t)(i % 2 == 0 ? v >> 8 : v);
+}
+
+#define TMP_TEMP   0
+#define TMP_CONFIG 1
+#define TMP_OS     0x8000
+#define TMP_SD     0x0100
+
+static void tmp_reset(SimDevice *d)
+{
+        d->r16[TMP_TEMP] = (uint16_t)d->raw[PB_QUANTITY_TEMPERATURE];
+        d->r16[TMP_CONFIG] = 0x60A0;
+        d->r16[2] = 0x4B00; /* T_LOW 75 °C */
+        d->r16[3] = 0x5000; /* T_HIGH 80 °C */
+        d->ready = false;
+}
+
+static void tmp_complete(SimDevice *d)
+{
+        d->r16[TMP_TEMP] = (uint16_t)d->raw[PB_QUANTITY_TEMPERATURE];
+        d->ready = true;
+}
+
+static int tmp_write(SimDevice *d, const uint8_t *buf, size_t len)
+{
+        uint16_t v;
+
+        d->ptr = buf[0] & 3;
+        if (len < 3)
+                return 0;
+        v = (uint16_t)(buf[1] << 8 | buf[2]);
+        switch (d->ptr) {
+        case TMP_TEMP:
+                break; /* read-only */
+        case TMP_CONFIG:
+                /* R1/R0 (0x6000) and AL (0x0020) are read-only; OS is an action. */
+                d->r16[TMP_CONFIG] = (uint16_t)((v & ~(TMP_OS | 0x6000 | 0x0020)) | 0x6000 | 0x0020);
+                if ((v & TMP_OS) && (v & TMP_SD)) {
+                        d->ready = false;
+                        measure_begin(d, tmp_complete);
+                }
+                break;
+        default:
+                d->r16[d->ptr] = v;
+        }
+        return 0;
+}
+
+static int tmp_read(SimDevice *d, uint8_t *buf, size_t len)
+{
+        uint16_t v;
+
+        switch (d->ptr) {
+        case TMP_TEMP:
+                /* Continuous conversion: always the current temperature. */
+                if (!(d->r16[TMP_CONFIG] & TMP_SD))
+                        d->r16[TMP_TEMP] = (uint16_t)d->raw[PB_QUANTITY_TEMPERATURE];
+                v = d->r16[TMP_TEMP];
+                break;
+        case TMP_CONFIG:
+                v = d->r16[TMP_CONFIG];
+                if (!poll_busy(d, tmp_complete) && d->ready)
+                        v |= TMP_OS;
+                break;
+        default:
+                v = d->r16[d->ptr];
+        }
+        r16_read(d, v, buf, len);
+        return 0;
+}
+
+static const SimModel sim_tmp102 = {
+        .name = "tmp102",
+        .quantities = 1u << PB_QUANTITY_TEMPERATURE,
+        .n_regs = 4,
+        .regs16 = true,
+        .reset = tmp_reset,
+        .write = tmp_write,
+        .read = tmp_read,
+};
+
+#define MCP_CONFIG 1
+#define MCP_TA     5
+#define MCP_RES    8
+#define MCP_SHDN   0x0100
+
+static void mcp_reset(SimDevice *d)
+{
+        memset(d->r16, 0, sizeof(d->r16));
+        d->r16[MCP_TA] = (uint16_t)d->raw[PB_QUANTITY_TEMPERATURE];
+        d->r16[6] = 0x0054; /* manufacturer id */
+        d->r16[7] = 0x0400; /* device id 0x04, revision 0 */
+        d->r16[MCP_RES] = 0x0003;
+}
+
+static int mcp_write(SimDevice *d, const uint8_t *buf, size_t len)
+{
+        d->ptr = buf[0] & 0x0F;
+        if (d->ptr == MCP_RES && len >= 2)
+                d->r16[MCP_RES] = buf[1] & 3;
+        else if (len >= 3 && d->ptr >= 1 && d->ptr <= 4)
+                d->r16[d->ptr] = (uint16_t)(buf[1] << 8 | buf[2]);
+        return 0; /* Ta and the ids are read-only */
+}
+
+static int mcp_read(SimDevice *d, uint8_t *buf, size_t len)
+{
+        if (d->ptr == MCP_RES) {
+                memset(buf, (uint8_t)d->r16[MCP_RES], len);
+                return 0;
+        }
+        if (d->ptr == MCP_TA && !(d->r16[MCP_CONFIG] & MCP_SHDN)) {
+                d->r16[MCP_TA] = (uint16_t)d->raw[PB_QUANTITY_TEMPERATURE];
+                d->conversions++;
+        }
+        r16_read(d, d->ptr < 9 ? d->r16[d->ptr] : 0, buf, len);
+        return 0;
+}
+
+static const SimModel sim_mcp9808 = {
+        .name = "mcp9808",
+        .quantities = 1u << PB_QUANTITY_TEMPERATURE,
+        .n_regs = 9,
+        .regs16 = true,
+        .reset = mcp_reset,
+        .write = mcp_write,
+        .read = mcp_read,
+};
+
+#define ADS_CONV   0
+#define ADS_CONFIG 1
+#define ADS_OS     0x8000
+#define ADS_MODE   0x0100
+
+static void ads_reset(SimDevice *d)
+{
+        d->r16[ADS_CONV] = 0;
+        d->r16[ADS_CONFIG] = 0x8583 & ~ADS_OS;
+        d->r16[2] = 0x8000;
+        d->r16[3] = 0x7FFF;
+}
+
+static void ads_complete(SimDevice *d)
+{
+        d->r16[ADS_CONV] = (uint16_t)d->raw[PB_QUANTITY_VOLTAGE];
+}
+
+static int ads_write(SimDevice *d, const uint8_t *buf, size_t len)
+{
+        uint16_t v;
+
+        d->ptr = buf[0] & 3;
+        if (len < 3 || d->ptr == ADS_CONV)
+                return 0;
+        v = (uint16_t)(buf[1] << 8 | buf[2]);
+        if (d->ptr != ADS_CONFIG) {
+                d->r16[d->ptr] = v;
+                return 0;
+        }
+        d->r16[ADS_CONFIG] = v & ~ADS_OS;
+        if ((v & ADS_OS) && (v & ADS_MODE))
+                measure_begin(d, ads_complete);
+        return 0;
+}
+
+static int ads_read(SimDevice *d, uint8_t *buf, size_t len)
+{
+        uint16_t v = d->r16[d->ptr];
+
+        if (d->ptr == ADS_CONV && !(d->r16[ADS_CONFIG] & ADS_MODE))
+                v = d->r16[ADS_CONV] = (uint16_t)d->raw[PB_QUANTITY_VOLTAGE]; /* continuous */
+        else if (d->ptr == ADS_CONFIG && !poll_busy(d, ads_complete))
+                v |= ADS_OS; /* OS reads 1 when no conversion is in progress */
+        r16_read(d, v, buf, len);
+        return 0;
+}
+
+static const SimModel sim_ads1115 = {
+        .name = "ads1115",
+        .quantities = 1u << PB_QUANTITY_VOLTAGE,
+        .n_regs = 4,
+        .regs16 = true,
+        .reset = ads_reset,
+        .write = ads_write,
+        .read = ads_read,
+};
+
+/* ------------------------------------------------------------------------ */
+/* The device table */
+
+static const SimModel *const sim_models[] = {
+        &sim_bme280, &sim_bmp280, &sim_tmp102, &sim_mcp9808, &sim_ads1115,
+};
+
+static const SimModel *sim_model_from_string(const char *name)
+{
+        for (size_t i = 0; i < ELEMENTSOF(sim_models); i++)
+                if (strcasecmp(sim_models[i]->name, name) == 0)
+                        return sim_models[i];
+        return NULL;
+}
+
+/* Power-on raw readings: room conditions. */
+static void default_raw(SimDevice *d)
+{
+        const SimModel *m = d->model;
+
+        if (m == &sim_bme280 || m == &sim_bmp280) {
+                d->raw[PB_QUANTITY_TEMPERATURE] = V1_ADC_T;
+                d->raw[PB_QUANTITY_PRESSURE] = V1_ADC_P;
+                d->raw[PB_QUANTITY_HUMIDITY] = V1_ADC_H;
+        } else if (m == &sim_tmp102) {
+                d->raw[PB_QUANTITY_TEMPERATURE] = 0x1900; /* 25.0 °C */
+        } else if (m == &sim_mcp9808) {
+                d->raw[PB_QUANTITY_TEMPERATURE] = 0x0190; /* 25.0 °C */
+        } else if (m == &sim_ads1115) {
+                d->raw[PB_QUANTITY_VOLTAGE] = 13200; /* 1.65 V at ±4.096 V */
+        }
+}
+
+/* ------------------------------------------------------------------------ */
+/* The bus */
+
+static int sim_get(PbI2cBus *bus, uint16_t addr, SimDevice **ret)
+{
+        SimDevice *d = sim_bus(bus)->devices[addr & SIM_ADDR_MAX];
+
+        if (!d || d->nak)
+                return -ENXIO;
+        *ret = d;
+        return 0;
+}
+
+static int sim_msg_write(PbI2cBus *bus, uint16_t addr, const uint8_t *buf, size_t len)
+{
+        SimDevice *d;
+        int r = sim_get(bus, addr, &d);
+
+        if (r < 0)
+                return r;
+        return d->model->write(d, buf, len);
+}
+
+static int sim_msg_read(PbI2cBus *bus, uint16_t addr, uint8_t *buf, size_t len)
+{
+        SimDevice *d;
+        int r = sim_get(bus, addr, &d);
+
+        if (r < 0)
+                return r;
+        return d->model->read(d, buf, len);
+}
+
+/* Write the register pointer, then read (a repeated start, as SMBus reads do). */
+static int sim_write_read(PbI2cBus *bus, uint16_t addr, uint8_t reg, uint8_t *buf, size_t len)
+{
+        int r = sim_msg_write(bus, addr, &reg, 1);
+
+        if (r < 0)
+                return r;
+        return sim_msg_read(bus, addr, buf, len);
+}
+
+static int sim_read_byte(PbI2cBus *bus, uint16_t addr, uint8_t *ret)
+{
+        return sim_msg_read(bus, addr, ret, 1);
+}
+
+static int sim_write_byte(PbI2cBus *bus, uint16_t addr, uint8_t value)
+{
+        return sim_msg_write(bus, addr, &value, 1);
+}
+
+static int sim_read_byte_data(PbI2cBus *bus, uint16_t addr, uint8_t reg, uint8_t *ret)
+{
+        return sim_write_read(bus, addr, reg, ret, 1);
+}
+
+static int sim_write_byte_data(PbI2cBus *bus, uint16_t addr, uint8_t reg, uint8_t value)
+{
+        uint8_t buf[2] = { reg, value };
+
+        return sim_msg_write(bus, addr, buf, 2);
+}
+
+static int sim_read_word_data(PbI2cBus *bus, uint16_t addr, uint8_t reg, uint16_t *ret)
+{
+        uint8_t buf[2];
+        int r = sim_write_read(bus, addr, reg, buf, 2);
+
+        if (r < 0)
+                return r;
+        *ret = (uint16_t)(buf[0] | buf[1] << 8); /* SMBus words: low byte first */
+        return 0;
+}
+
+static int sim_write_word_data(PbI2cBus *bus, uint16_t addr, uint8_t reg, uint16_t value)
+{
+        uint8_t buf[3] = { reg, (uint8_t)value, (uint8_t)(value >> 8) };
+
+        return sim_msg_write(bus, addr, buf, 3);
+}
+
+static int sim_read_i2c_block_data(PbI2cBus *bus, uint16_t addr, uint8_t reg, size_t len, uint8_t *buf)
+{
+        return sim_write_read(bus, addr, reg, buf, len);
+}
+
+static int sim_write_i2c_block_data(PbI2cBus *bus, uint16_t addr, uint8_t reg, size_t len,
+                                    const uint8_t *buf)
+{
+        uint8_t msg[33];
+
+        msg[0] = reg;
+        memcpy(msg + 1, buf, len);
+        return sim_msg_write(bus, addr, msg, len + 1);
+}
+
+static void sim_close(PbI2cBus *bus)
+{
+        SimBus *b = sim_bus(bus);
+
+        for (size_t i = 0; i < ELEMENTSOF(b->devices); i++)
+                free(b->devices[i]);
+        free(b);
+}
+
+static const PbI2cBusOps sim_ops = {
+        .read_byte = sim_read_byte,
+        .write_byte = sim_write_byte,
+        .read_byte_data = sim_read_byte_data,
+        .write_byte_data = sim_write_byte_data,
+        .read_word_data = sim_read_word_data,
+        .write_word_data = sim_write_word_data,
+        .read_i2c_block_data = sim_read_i2c_block_data,
+        .write_i2c_block_data = sim_write_i2c_block_data,
+        .write = sim_msg_write,
+        .read = sim_msg_read,
+        .close = sim_close,
+};
+
+#define SIM_ALL_FUNCS                                                             \
+        (PB_I2C_FUNC_I2C | PB_I2C_FUNC_SMBUS_BYTE | PB_I2C_FUNC_SMBUS_BYTE_DATA | \
+         PB_I2C_FUNC_SMBUS_WORD_DATA | PB_I2C_FUNC_SMBUS_I2C_BLOCK)
+
+int pb_sim_i2c_bus_new(unsigned nr, PbI2cBus **ret)
+{
+        SimBus *b;
+        int r;
+
+        if (!ret)
+                return -EINVAL;
+        b = calloc(1, sizeof(*b));
+        if (!b)
+                return -ENOMEM;
+        r = pb_i2c_bus_init_base(&b->base, &sim_ops, nr, SIM_ALL_FUNCS);
+        if (r < 0) {
+                free(b);
+                return r;
+        }
+        *ret = &b->base;
+        return 0;
+}
+
+int pb_sim_i2c_bus_new_default(PbI2cBus **ret)
+{
+        _cleanup_(pb_i2c_bus_closep) PbI2cBus *bus = NULL;
+        int r;
+
+        if (!ret)
+                return -EINVAL;
+        r = pb_sim_i2c_bus_new(1, &bus);
+        if (r < 0)
+                return r;
+        r = pb_sim_i2c_add_device(bus, 0x76, "bme280");
+        if (r < 0)
+                return r;
+        r = pb_sim_i2c_add_device(bus, 0x48, "tmp102");
+        if (r < 0)
+                return r;
+        *ret = TAKE_PTR(bus);
+        return 0;
+}
+
+int pb_sim_i2c_add_device(PbI2cBus *bus, uint16_t addr, const char *model)
+{
+        SimBus *b = sim_bus(bus);
+        const SimModel *m;
+        SimDevice *d;
+
+        if (!b)
+                return -EOPNOTSUPP;
+        if (!model || addr < 0x03 || addr > 0x77)
+                return -EINVAL;
+        m = sim_model_from_string(model);
+        if (!m)
+                return -EOPNOTSUPP;
+        if (b->devices[addr])
+                return -EEXIST;
+        d = calloc(1, sizeof(*d));
+        if (!d)
+                return -ENOMEM;
+        d->model = m;
+        default_raw(d);
+        m->reset(d);
+        b->devices[addr] = d;
+        return 0;
+}
+
+/* The device at addr for the helpers below. */
+static int sim_device(PbI2cBus *bus, uint16_t addr, SimDevice **ret)
+{
+        SimBus *b = sim_bus(bus);
+
+        if (!b)
+                return -EOPNOTSUPP;
+        if (addr > SIM_ADDR_MAX || !b->devices[addr])
+                return -ENOENT;
+        *ret = b->devices[addr];
+        return 0;
+}
+
+int pb_sim_i2c_set_nak(PbI2cBus *bus, uint16_t addr, bool nak)
+{
+        SimDevice *d;
+        int r = sim_device(bus, addr, &d);
+
+        if (r < 0)
+                return r;
+        d->nak = nak;
+        return 0;
+}
+
+int pb_sim_i2c_bus_set_funcs(PbI2cBus *bus, unsigned funcs)
+{
+        if (!sim_bus(bus))
+                return -EOPNOTSUPP;
+        bus->funcs = funcs & SIM_ALL_FUNCS;
+        return 0;
+}
+
+int pb_sim_i2c_set_raw(PbI2cBus *bus, uint16_t addr, PbQuantity q, uint32_t raw)
+{
+        SimDevice *d;
+        int r = sim_device(bus, addr, &d);
+
+        if (r < 0)
+                return r;
+        if ((unsigned)q >= _PB_QUANTITY_MAX || !(d->model->quantities & (1u << q)))
+                return -EINVAL;
+        d->raw[q] = raw;
+        return 0;
+}
+
+static int sim_regs_check(SimDevice *d, uint8_t reg, size_t len)
+{
+        size_t width = d->model->regs16 ? 2 : 1;
+
+        if (d->model->n_regs == 0)
+                return -EOPNOTSUPP;
+        if (len == 0 || len % width != 0 || reg + len / width > d->model->n_regs)
+                return -EINVAL;
+        return 0;
+}
+
+int pb_sim_i2c_set_registers(PbI2cBus *bus, uint16_t addr, uint8_t reg, const uint8_t *data, size_t len)
+{
+        SimDevice *d;
+        int r = sim_device(bus, addr, &d);
+
+        if (r < 0)
+                return r;
+        if (!data)
+                return -EINVAL;
+        r = sim_regs_check(d, reg, len);
+        if (r < 0)
+                return r;
+        for (size_t i = 0; i < len; i += d->model->regs16 ? 2 : 1) {
+                if (d->model->regs16)
+                        d->r16[reg + i / 2] = (uint16_t)(data[i] << 8 | data[i + 1]);
+                else
+                        d->regs[reg + i] = data[i];
+        }
+        return 0;
+}
+
+int pb_sim_i2c_get_registers(PbI2cBus *bus, uint16_t addr, uint8_t reg, uint8_t *buf, size_t len)
+{
+        SimDevice *d;
+        int r = sim_device(bus, addr, &d);
+
+        if (r < 0)
+                return r;
+        if (!buf)
+                return -EINVAL;
+        r = sim_regs_check(d, reg, len);
+        if (r < 0)
+                return r;
+        for (size_t i = 0; i < len; i += d->model->regs16 ? 2 : 1) {
+                if (d->model->regs16) {
+                        buf[i] = (uint8_t)(d->r16[reg + i / 2] >> 8);
+                        buf[i + 1] = (uint8_t)d->r16[reg + i / 2];
+                } else
+                        buf[i] = d->regs[reg + i];
+        }
+        return 0;
+}
+
+int pb_sim_i2c_set_busy(PbI2cBus *bus, uint16_t addr, unsigned n)
+{
+        SimDevice *d;
+        int r = sim_device(bus, addr, &d);
+
+        if (r < 0)
+                return r;
+        d->busy_polls = n;
+        return 0;
+}
+
+int pb_sim_i2c_corrupt_crc(PbI2cBus *bus, uint16_t addr, unsigned n)
+{
+        SimDevice *d;
+        int r = sim_device(bus, addr, &d);
+
+        if (r < 0)
+                return r;
+        if (!d->model->crc)
+                return -EOPNOTSUPP;
+        d->corrupt_crc = n;
+        return 0;
+}
+
+int pb_sim_i2c_get_conversions(PbI2cBus *bus, uint16_t addr, unsigned *ret)
+{
+        SimDevice *d;
+        int r = sim_device(bus, addr, &d);
+
+        if (r < 0)
+                return r;
+        if (!ret)
+                return -EINVAL;
+        *ret = d->conversions;
+        return 0;
+}
