@@ -56,6 +56,7 @@ struct Sensor {
 
         bool online;
         char *last_error;      /* "" when fine */
+        int last_errno;        /* of last_error, 0 when fine */
         unsigned failures;     /* consecutive failed attempts */
         uint64_t timestamp_us; /* CLOCK_REALTIME of the last good sample, 0 before */
         PbSample sample;
@@ -362,8 +363,13 @@ static void sensor_fail(Sensor *s, int r, SensorPhase phase)
                 text = strdup("ENOMEM: out of memory");
         new_error = text && !streq(s->last_error, text);
 
-        if (was_online || s->failures == 0 || new_error)
+        /* One line when the sensor goes offline, and one when the kind of fault changes (not when
+         * only the driver's detail, such as the register, does). */
+        if (was_online || s->failures == 0)
                 log_warning("Sensor %s is offline: %s", s->name, text ?: strerror(-r));
+        else if (r != s->last_errno)
+                log_notice("Sensor %s is still offline, now: %s", s->name, text ?: strerror(-r));
+        s->last_errno = r;
 
         s->online = false;
         if (was_online)
@@ -407,6 +413,7 @@ static void sensor_publish(Sensor *s, const PbSample *sample)
                          s->name, sensor_model_name(s), s->bus_path, sensor_address(s),
                          s->interval_us / USEC_PER_MSEC);
         }
+        s->last_errno = 0;
         if (!isempty(s->last_error)) {
                 s->last_error[0] = '\0';
                 changed[n++] = (char *)"LastError";
