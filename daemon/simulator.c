@@ -135,6 +135,66 @@ static int method_add_i2c_device(sd_bus_message *m, void *userdata, sd_bus_error
         return sd_bus_reply_method_return(m, NULL);
 }
 
+static int method_set_device_raw(sd_bus_message *m, void *userdata, sd_bus_error *error)
+{
+        const char *quantity;
+        PbI2cBus *bus;
+        uint16_t addr;
+        uint32_t raw;
+        int q = -1, r;
+
+        r = read_i2c_device(userdata, m, &bus, &addr, error);
+        if (r < 0)
+                return r;
+        r = sd_bus_message_read(m, "su", &quantity, &raw);
+        if (r < 0)
+                return r;
+        for (int i = 0; i < _PB_QUANTITY_MAX; i++)
+                if (streq(quantity, pb_quantity_to_string((PbQuantity)i)))
+                        q = i;
+        if (q < 0)
+                return sd_bus_error_setf(error, PB_ERROR_INVALID_ARGS,
+                                         "Unknown quantity '%s': expected temperature, pressure, humidity, "
+                                         "illuminance or voltage",
+                                         quantity);
+        r = pb_sim_i2c_set_raw(bus, addr, (PbQuantity)q, raw);
+        if (r == -ENOENT)
+                return sd_bus_error_setf(error, PB_ERROR_NO_SUCH_DEVICE,
+                                         "No simulated device at address 0x%02" PRIx16 " on %s", addr,
+                                         pb_i2c_bus_get_path(bus));
+        if (r == -EINVAL)
+                return sd_bus_error_setf(error, PB_ERROR_INVALID_ARGS,
+                                         "The device at address 0x%02" PRIx16 " on %s does not measure %s",
+                                         addr, pb_i2c_bus_get_path(bus), quantity);
+        if (r < 0)
+                return bus_error_errno(error, r, "set the raw reading of simulated device on",
+                                       pb_i2c_bus_get_path(bus));
+        return sd_bus_reply_method_return(m, NULL);
+}
+
+static int method_set_device_busy(sd_bus_message *m, void *userdata, sd_bus_error *error)
+{
+        PbI2cBus *bus;
+        uint16_t addr;
+        uint32_t polls;
+        int r;
+
+        r = read_i2c_device(userdata, m, &bus, &addr, error);
+        if (r < 0)
+                return r;
+        r = sd_bus_message_read(m, "u", &polls);
+        if (r < 0)
+                return r;
+        r = pb_sim_i2c_set_busy(bus, addr, polls);
+        if (r == -ENOENT)
+                return sd_bus_error_setf(error, PB_ERROR_NO_SUCH_DEVICE,
+                                         "No simulated device at address 0x%02" PRIx16 " on %s", addr,
+                                         pb_i2c_bus_get_path(bus));
+        if (r < 0)
+                return bus_error_errno(error, r, "make busy simulated device on", pb_i2c_bus_get_path(bus));
+        return sd_bus_reply_method_return(m, NULL);
+}
+
 /*
  * io.pinbus1.Simulator — drives the simulated chip's inputs; only present with --simulate.
  * A level is physical (before active-low), as a wire would carry it, and behaves like
@@ -158,6 +218,15 @@ static int method_add_i2c_device(sd_bus_message *m, void *userdata, sd_bus_error
  *   AddI2cDevice(u bus, q address, s model)
  *           add a simulated device of a sensor model ("bme280", "tmp102", ... as in [sensor]
  *           model=) in its power-on state; InvalidArgs for an unknown model or a taken address
+ *   SetDeviceRaw(u bus, q address, s quantity, u raw)
+ *           the raw value the device's next measurements of quantity ("temperature", ...) yield,
+ *           in the chip's own units (BME280 adc_T/adc_P/adc_H, TMP102 temperature register, ...;
+ *           see pb_sim_i2c_set_raw()); any value, to feed the driver garbage on purpose.
+ *           InvalidArgs if the device does not measure that quantity
+ *   SetDeviceBusy(u bus, q address, u polls)
+ *           each measurement started from now on reports "still measuring" polls times before
+ *           it is ready (0: ready at the first look); more than the daemon's poll limit (8)
+ *           makes measurements time out
  */
 static const sd_bus_vtable simulator_vtable[] = {
         SD_BUS_VTABLE_START(0),
@@ -168,6 +237,10 @@ static const sd_bus_vtable simulator_vtable[] = {
                                 SD_BUS_NO_RESULT, method_bounce, SD_BUS_VTABLE_UNPRIVILEGED),
         SD_BUS_METHOD_WITH_ARGS("SetDeviceNak", SD_BUS_ARGS("u", bus, "q", address, "b", nak),
                                 SD_BUS_NO_RESULT, method_set_device_nak, SD_BUS_VTABLE_UNPRIVILEGED),
+        SD_BUS_METHOD_WITH_ARGS("SetDeviceRaw", SD_BUS_ARGS("u", bus, "q", address, "s", quantity, "u", raw),
+                                SD_BUS_NO_RESULT, method_set_device_raw, SD_BUS_VTABLE_UNPRIVILEGED),
+        SD_BUS_METHOD_WITH_ARGS("SetDeviceBusy", SD_BUS_ARGS("u", bus, "q", address, "u", polls),
+                                SD_BUS_NO_RESULT, method_set_device_busy, SD_BUS_VTABLE_UNPRIVILEGED),
         SD_BUS_METHOD_WITH_ARGS("AddI2cDevice", SD_BUS_ARGS("u", bus, "q", address, "s", model),
                                 SD_BUS_NO_RESULT, method_add_i2c_device, SD_BUS_VTABLE_UNPRIVILEGED),
         SD_BUS_VTABLE_END,

@@ -349,6 +349,58 @@ def test_device_appearing_later_comes_online(pinbus):
     assert "temperature" in prop(c, late, "Values")
 
 
+def set_raw(client, address, quantity, raw):
+    client.call(ROOT, SIMULATOR, "SetDeviceRaw", "uqsu", 1, address, quantity, raw)
+
+
+def set_busy(client, address, polls):
+    client.call(ROOT, SIMULATOR, "SetDeviceBusy", "uqu", 1, address, polls)
+
+
+@pytest.mark.pinbusd(config=CONFIG.replace("interval = 1s", "interval = 100ms"))
+def test_new_readings_are_published(pinbus):
+    c = pinbus.bus
+    wait_online(c, OUTSIDE)
+    # TMP102 datasheet table 5: 0x1900 is 25 degC, 0xE700 is -25 degC.
+    set_raw(c, 0x48, "temperature", 0xE700)
+    assert read(c, OUTSIDE) == {"temperature": -25.0}
+    set_raw(c, 0x48, "temperature", 0x1900)
+    wait_until(lambda: prop(c, OUTSIDE, "Values") == {"temperature": 25.0}, 10, "25 degC")
+
+
+@pytest.mark.pinbusd(config=FAST)
+def test_implausible_reading_goes_offline(pinbus):
+    c = pinbus.bus
+    wait_online(c, ROOM)
+    # 0x80000: the BME280's "temperature skipped" pattern, no data.
+    set_raw(c, 0x76, "temperature", 0x80000)
+    wait_online(c, ROOM, False)
+    err = prop(c, ROOM, "LastError")
+    assert err.startswith("ERANGE: implausible reading from /dev/i2c-1 address 0x76 (bme280)"), err
+    with dbus_error(E_SENSOR_OFFLINE, "ERANGE"):
+        read(c, ROOM)
+    set_raw(c, 0x76, "temperature", 526700)  # V1's adc_T
+    wait_online(c, ROOM, True, timeout=15)
+    assert_v1(prop(c, ROOM, "Values"))
+
+
+@pytest.mark.pinbusd(config=FAST)
+def test_measurement_that_never_completes_times_out(pinbus):
+    c = pinbus.bus
+    wait_online(c, ROOM)
+    # A few "still measuring" polls are waited out...
+    set_busy(c, 0x76, 3)
+    assert_v1(read(c, ROOM))
+    assert prop(c, ROOM, "Online") is True
+    # ...but not forever.
+    set_busy(c, 0x76, 1000)
+    wait_online(c, ROOM, False)
+    err = prop(c, ROOM, "LastError")
+    assert err.startswith("ETIMEDOUT: measurement timed out on /dev/i2c-1 address 0x76 (bme280)"), err
+    set_busy(c, 0x76, 0)
+    wait_online(c, ROOM, True, timeout=15)
+
+
 # --- the simulator's I2C methods --------------------------------------------------
 
 @pytest.mark.pinbusd(config=CONFIG)
@@ -364,6 +416,12 @@ def test_simulator_i2c_errors(pinbus):
         c.call(ROOT, SIMULATOR, "AddI2cDevice", "uqs", 1, 0x76, "tmp102")
     with dbus_error(E_INVALID_ARGS, "nosuchchip"):
         c.call(ROOT, SIMULATOR, "AddI2cDevice", "uqs", 1, 0x50, "nosuchchip")
+    with dbus_error(E_INVALID_ARGS, "pressure", "0x48"):
+        set_raw(c, 0x48, "pressure", 1)
+    with dbus_error(E_INVALID_ARGS, "loudness"):
+        set_raw(c, 0x48, "loudness", 1)
+    with dbus_error(E_NO_SUCH_DEVICE, "0x50"):
+        set_busy(c, 0x50, 1)
     assert pinbus.daemon.running
 
 
