@@ -205,10 +205,8 @@ static char *sensor_error_text(const Sensor *s, int r, SensorPhase phase, const 
                                     : asprintf(&what, "adapter %s went away", s->bus_path);
                         break;
                 case -EOPNOTSUPP:
-                        k = asprintf(&what,
-                                     "adapter %s lacks transfer types the %s at address 0x%02" PRIx16
-                                     " needs",
-                                     s->bus_path, sensor_model_name(s), a);
+                        /* The driver's detail names the missing transfer types in words. */
+                        k = asprintf(&what, "unsupported transfer type for %s", where);
                         break;
                 default:
                         k = asprintf(&what, "%s talking to %s", strerror(-r), where);
@@ -364,10 +362,11 @@ static void sensor_fail(Sensor *s, int r, SensorPhase phase)
         new_error = text && !streq(s->last_error, text);
 
         /* One line when the sensor goes offline, and one when the kind of fault changes (not when
-         * only the driver's detail, such as the register, does). */
+         * only the driver's detail, such as the register, does); and the init check's words on
+         * which transfer types the adapter lacks, which a failed transfer does not give. */
         if (was_online || s->failures == 0)
                 log_warning("Sensor %s is offline: %s", s->name, text ?: strerror(-r));
-        else if (r != s->last_errno)
+        else if (r != s->last_errno || (r == -EOPNOTSUPP && phase == PHASE_INIT && new_error))
                 log_notice("Sensor %s is still offline, now: %s", s->name, text ?: strerror(-r));
         s->last_errno = r;
 
@@ -541,7 +540,8 @@ static int sensor_new(Daemon *d, const SensorConfig *cfg, Sensor **ret)
         if (!s)
                 return -ENOMEM;
         s->daemon = d;
-        s->model = streq(cfg->model, "auto") ? NULL : pb_sensor_model_from_string(cfg->model);
+        /* The config checked the name: anything but a model is "auto". */
+        s->model = pb_sensor_model_from_string(cfg->model);
         s->bus_nr = (unsigned)cfg->bus;
         s->address = cfg->address;
         s->interval_us = cfg->interval_us;
@@ -612,9 +612,12 @@ void sensors_start(Daemon *d)
         for (size_t i = 0; i < d->n_sensors; i++) {
                 Sensor *s = d->sensors[i];
 
-                log_debug("Sensor %s (%s): %s at %s address %s0x%02" PRIx16 ", every %" PRIu64 " ms",
-                          s->name, s->source, sensor_model_name(s), s->bus_path,
-                          s->address ? "" : "auto, not ", s->address, s->interval_us / USEC_PER_MSEC);
+                char address[8] = "auto";
+
+                if (s->address)
+                        snprintf(address, sizeof(address), "0x%02" PRIx16, s->address);
+                log_debug("Sensor %s (%s): %s at %s address %s, every %" PRIu64 " ms", s->name, s->source,
+                          sensor_model_name(s), s->bus_path, address, s->interval_us / USEC_PER_MSEC);
                 sensor_arm(s, now_monotonic(s));
         }
 }

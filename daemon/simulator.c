@@ -195,6 +195,57 @@ static int method_set_device_busy(sd_bus_message *m, void *userdata, sd_bus_erro
         return sd_bus_reply_method_return(m, NULL);
 }
 
+static const struct {
+        const char *name;
+        PbI2cFunc func;
+} i2c_func_names[] = {
+        { "i2c", PB_I2C_FUNC_I2C },
+        { "smbus-byte", PB_I2C_FUNC_SMBUS_BYTE },
+        { "smbus-byte-data", PB_I2C_FUNC_SMBUS_BYTE_DATA },
+        { "smbus-word-data", PB_I2C_FUNC_SMBUS_WORD_DATA },
+        { "smbus-i2c-block", PB_I2C_FUNC_SMBUS_I2C_BLOCK },
+};
+
+static int method_set_adapter_funcs(sd_bus_message *m, void *userdata, sd_bus_error *error)
+{
+        _cleanup_strv_free_ char **names = NULL;
+        PbI2cBus *bus;
+        uint32_t nr;
+        unsigned funcs = 0;
+        int r;
+
+        r = sd_bus_message_read(m, "u", &nr);
+        if (r >= 0)
+                r = sd_bus_message_read_strv(m, &names);
+        if (r < 0)
+                return r;
+        for (char **n = names; n && *n; n++) {
+                size_t i;
+
+                for (i = 0; i < ELEMENTSOF(i2c_func_names); i++)
+                        if (streq(*n, i2c_func_names[i].name))
+                                break;
+                if (i == ELEMENTSOF(i2c_func_names))
+                        return sd_bus_error_setf(error, PB_ERROR_INVALID_ARGS,
+                                                 "Unknown transfer type '%s': expected i2c, smbus-byte, "
+                                                 "smbus-byte-data, smbus-word-data or smbus-i2c-block",
+                                                 *n);
+                funcs |= i2c_func_names[i].func;
+        }
+        r = nr > 0xffff ? -ENOENT : daemon_get_i2c_bus(userdata, nr, &bus);
+        if (r == -ENOENT)
+                return sd_bus_error_setf(error, PB_ERROR_NO_SUCH_DEVICE,
+                                         "No simulated I2C adapter /dev/i2c-%" PRIu32 " (the simulator has "
+                                         "/dev/i2c-1)",
+                                         nr);
+        if (r >= 0)
+                r = pb_sim_i2c_bus_set_funcs(bus, funcs);
+        if (r < 0)
+                return bus_error_errno(error, r, "set the transfer types of simulated adapter",
+                                       "/dev/i2c-1");
+        return sd_bus_reply_method_return(m, NULL);
+}
+
 /*
  * io.pinbus1.Simulator — drives the simulated chip's inputs; only present with --simulate.
  * A level is physical (before active-low), as a wire would carry it, and behaves like
@@ -227,6 +278,10 @@ static int method_set_device_busy(sd_bus_message *m, void *userdata, sd_bus_erro
  *           each measurement started from now on reports "still measuring" polls times before
  *           it is ready (0: ready at the first look); more than the daemon's poll limit (8)
  *           makes measurements time out
+ *   SetAdapterFuncs(u bus, as funcs)
+ *           the transfer types the adapter supports from now on: "i2c" (plain I2C),
+ *           "smbus-byte", "smbus-byte-data", "smbus-word-data", "smbus-i2c-block" (all of them
+ *           initially); others fail with EOPNOTSUPP, as on an SMBus-only adapter
  */
 static const sd_bus_vtable simulator_vtable[] = {
         SD_BUS_VTABLE_START(0),
@@ -241,6 +296,8 @@ static const sd_bus_vtable simulator_vtable[] = {
                                 SD_BUS_NO_RESULT, method_set_device_raw, SD_BUS_VTABLE_UNPRIVILEGED),
         SD_BUS_METHOD_WITH_ARGS("SetDeviceBusy", SD_BUS_ARGS("u", bus, "q", address, "u", polls),
                                 SD_BUS_NO_RESULT, method_set_device_busy, SD_BUS_VTABLE_UNPRIVILEGED),
+        SD_BUS_METHOD_WITH_ARGS("SetAdapterFuncs", SD_BUS_ARGS("u", bus, "as", funcs), SD_BUS_NO_RESULT,
+                                method_set_adapter_funcs, SD_BUS_VTABLE_UNPRIVILEGED),
         SD_BUS_METHOD_WITH_ARGS("AddI2cDevice", SD_BUS_ARGS("u", bus, "q", address, "s", model),
                                 SD_BUS_NO_RESULT, method_add_i2c_device, SD_BUS_VTABLE_UNPRIVILEGED),
         SD_BUS_VTABLE_END,

@@ -401,6 +401,30 @@ def test_measurement_that_never_completes_times_out(pinbus):
     wait_online(c, ROOM, True, timeout=15)
 
 
+ALL_FUNCS = ["i2c", "smbus-byte", "smbus-byte-data", "smbus-word-data", "smbus-i2c-block"]
+
+
+def set_funcs(client, funcs):
+    client.call(ROOT, SIMULATOR, "SetAdapterFuncs", "uas", 1, funcs)
+
+
+@pytest.mark.pinbusd(config=FAST)
+def test_adapter_lacking_a_transfer_type_is_said_in_words(pinbus):
+    c = pinbus.bus
+    wait_online(c, ROOM)
+    # The BME280 driver reads its registers with SMBus I2C block transfers.
+    set_funcs(c, [f for f in ALL_FUNCS if f != "smbus-i2c-block"])
+    wait_until(lambda: "does not support SMBus I2C block data" in prop(c, ROOM, "LastError"), 10,
+               "LastError naming the missing transfer type")
+    err = prop(c, ROOM, "LastError")
+    assert err.startswith("EOPNOTSUPP: unsupported transfer type for /dev/i2c-1 address 0x76 (bme280)"), err
+    assert prop(c, ROOM, "Online") is False
+    assert any("SMBus I2C block data" in m.group(0)
+               for m in log_lines(pinbus, r"Sensor room is (still )?offline.*"))
+    set_funcs(c, ALL_FUNCS)
+    wait_online(c, ROOM, True, timeout=15)
+
+
 # --- the simulator's I2C methods --------------------------------------------------
 
 @pytest.mark.pinbusd(config=CONFIG)
@@ -422,6 +446,10 @@ def test_simulator_i2c_errors(pinbus):
         set_raw(c, 0x48, "loudness", 1)
     with dbus_error(E_NO_SUCH_DEVICE, "0x50"):
         set_busy(c, 0x50, 1)
+    with dbus_error(E_INVALID_ARGS, "'smbus-quick'"):
+        set_funcs(c, ["smbus-quick"])
+    with dbus_error(E_NO_SUCH_DEVICE, "/dev/i2c-0"):
+        c.call(ROOT, SIMULATOR, "SetAdapterFuncs", "uas", 0, ALL_FUNCS)
     assert pinbus.daemon.running
 
 
