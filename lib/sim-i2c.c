@@ -29,6 +29,7 @@ typedef struct SimModel {
         unsigned n_regs;     /* register file size (0: a command chip) */
         bool regs16;         /* 16-bit big-endian registers */
         bool crc;            /* frames carry CRCs */
+        bool cells;          /* an i2c-stub chip: SMBus transfers on 16-bit cells, no plain I2C */
         void (*reset)(SimDevice *d);
         int (*write)(SimDevice *d, const uint8_t *buf, size_t len);
         int (*read)(SimDevice *d, uint8_t *buf, size_t len);
@@ -49,6 +50,8 @@ struct SimDevice {
         uint16_t r16[16];  /* 16-bit registers */
         bool ready;        /* TMP102: OS reads 1 after a one-shot conversion */
         uint8_t osrs_h;    /* BME280: ctrl_hum as latched by the last ctrl_meas write */
+
+        uint16_t words[256]; /* i2c-stub cells */
 
         /* Command chips: the response to the last command. */
         uint8_t out[16];
@@ -756,11 +759,38 @@ static const SimModel sim_bh1750 = {
 };
 
 /* ------------------------------------------------------------------------ */
+/* i2c-stub: a passive cell array (see stub_get() below) */
+
+static void stub_reset(SimDevice *d)
+{
+        memset(d->words, 0, sizeof(d->words));
+        d->ptr = 0;
+}
+
+static int stub_msg(SimDevice *d, uint8_t *buf, size_t len)
+{
+        return -EOPNOTSUPP;
+}
+
+static int stub_write(SimDevice *d, const uint8_t *buf, size_t len)
+{
+        return -EOPNOTSUPP;
+}
+
+static const SimModel sim_i2c_stub = {
+        .name = "i2c-stub",
+        .cells = true,
+        .reset = stub_reset,
+        .write = stub_write,
+        .read = stub_msg,
+};
+
+/* ------------------------------------------------------------------------ */
 /* The device table */
 
 static const SimModel *const sim_models[] = {
-        &sim_bme280, &sim_bmp280, &sim_tmp102, &sim_mcp9808, &sim_ads1115,
-        &sim_sht3x,  &sim_sht4x,  &sim_si7021, &sim_htu21d,  &sim_bh1750,
+        &sim_bme280, &sim_bmp280, &sim_tmp102, &sim_mcp9808, &sim_ads1115,  &sim_sht3x,
+        &sim_sht4x,  &sim_si7021, &sim_htu21d, &sim_bh1750,  &sim_i2c_stub,
 };
 
 static const SimModel *sim_model_from_string(const char *name)
@@ -817,6 +847,8 @@ static int sim_msg_write(PbI2cBus *bus, uint16_t addr, const uint8_t *buf, size_
 
         if (r < 0)
                 return r;
+        if (d->model->cells)
+                return -EOPNOTSUPP; /* i2c-stub has no master_xfer */
         return d->model->write(d, buf, len);
 }
 
@@ -827,6 +859,8 @@ static int sim_msg_read(PbI2cBus *bus, uint16_t addr, uint8_t *buf, size_t len)
 
         if (r < 0)
                 return r;
+        if (d->model->cells)
+                return -EOPNOTSUPP;
         return d->model->read(d, buf, len);
 }
 
@@ -840,33 +874,93 @@ static int sim_write_read(PbI2cBus *bus, uint16_t addr, uint8_t reg, uint8_t *bu
         return sim_msg_read(bus, addr, buf, len);
 }
 
+/*
+ * The i2c-stub emulation works at the SMBus level, as the kernel's does
+ * (drivers/i2c/i2c-stub.c): 256 16-bit cells and a pointer; byte transfers use
+ * a cell's low byte, word transfers the whole cell, I2C block transfers the
+ * low bytes of consecutive cells. Returns the device if addr holds one (NULL
+ * otherwise, with *r set for a NAK).
+ */
+static SimDevice *stub_get(PbI2cBus *bus, uint16_t addr, int *r)
+{
+        SimDevice *d;
+
+        *r = sim_get(bus, addr, &d);
+        return *r >= 0 && d->model->cells ? d : NULL;
+}
+
 static int sim_read_byte(PbI2cBus *bus, uint16_t addr, uint8_t *ret)
 {
+        int r;
+        SimDevice *d = stub_get(bus, addr, &r);
+
+        if (r < 0)
+                return r;
+        if (d) {
+                *ret = (uint8_t)d->words[d->ptr++];
+                return 0;
+        }
         return sim_msg_read(bus, addr, ret, 1);
 }
 
 static int sim_write_byte(PbI2cBus *bus, uint16_t addr, uint8_t value)
 {
+        int r;
+        SimDevice *d = stub_get(bus, addr, &r);
+
+        if (r < 0)
+                return r;
+        if (d) {
+                d->ptr = value;
+                return 0;
+        }
         return sim_msg_write(bus, addr, &value, 1);
 }
 
 static int sim_read_byte_data(PbI2cBus *bus, uint16_t addr, uint8_t reg, uint8_t *ret)
 {
+        int r;
+        SimDevice *d = stub_get(bus, addr, &r);
+
+        if (r < 0)
+                return r;
+        if (d) {
+                *ret = (uint8_t)d->words[reg];
+                d->ptr = (uint8_t)(reg + 1);
+                return 0;
+        }
         return sim_write_read(bus, addr, reg, ret, 1);
 }
 
 static int sim_write_byte_data(PbI2cBus *bus, uint16_t addr, uint8_t reg, uint8_t value)
 {
         uint8_t buf[2] = { reg, value };
+        int r;
+        SimDevice *d = stub_get(bus, addr, &r);
 
+        if (r < 0)
+                return r;
+        if (d) {
+                d->words[reg] = (uint16_t)((d->words[reg] & 0xFF00) | value);
+                d->ptr = (uint8_t)(reg + 1);
+                return 0;
+        }
         return sim_msg_write(bus, addr, buf, 2);
 }
 
 static int sim_read_word_data(PbI2cBus *bus, uint16_t addr, uint8_t reg, uint16_t *ret)
 {
         uint8_t buf[2];
-        int r = sim_write_read(bus, addr, reg, buf, 2);
+        int r;
+        SimDevice *d = stub_get(bus, addr, &r);
 
+        if (r < 0)
+                return r;
+        if (d) {
+                *ret = d->words[reg];
+                return 0;
+        }
+        r = sim_write_read(bus, addr, reg, buf, 2);
         if (r < 0)
                 return r;
         *ret = (uint16_t)(buf[0] | buf[1] << 8); /* SMBus words: low byte first */
@@ -876,12 +970,33 @@ static int sim_read_word_data(PbI2cBus *bus, uint16_t addr, uint8_t reg, uint16_
 static int sim_write_word_data(PbI2cBus *bus, uint16_t addr, uint8_t reg, uint16_t value)
 {
         uint8_t buf[3] = { reg, (uint8_t)value, (uint8_t)(value >> 8) };
+        int r;
+        SimDevice *d = stub_get(bus, addr, &r);
 
+        if (r < 0)
+                return r;
+        if (d) {
+                d->words[reg] = value;
+                return 0;
+        }
         return sim_msg_write(bus, addr, buf, 3);
 }
 
 static int sim_read_i2c_block_data(PbI2cBus *bus, uint16_t addr, uint8_t reg, size_t len, uint8_t *buf)
 {
+        int r;
+        SimDevice *d = stub_get(bus, addr, &r);
+
+        if (r < 0)
+                return r;
+        if (d) {
+                /* The stub stops at the last cell: a short read. */
+                if (reg + len > 256)
+                        return -EIO;
+                for (size_t i = 0; i < len; i++)
+                        buf[i] = (uint8_t)d->words[reg + i];
+                return 0;
+        }
         return sim_write_read(bus, addr, reg, buf, len);
 }
 
@@ -889,7 +1004,18 @@ static int sim_write_i2c_block_data(PbI2cBus *bus, uint16_t addr, uint8_t reg, s
                                     const uint8_t *buf)
 {
         uint8_t msg[33];
+        int r;
+        SimDevice *d = stub_get(bus, addr, &r);
 
+        if (r < 0)
+                return r;
+        if (d) {
+                if (reg + len > 256)
+                        return -EINVAL;
+                for (size_t i = 0; i < len; i++)
+                        d->words[reg + i] = (uint16_t)((d->words[reg + i] & 0xFF00) | buf[i]);
+                return 0;
+        }
         msg[0] = reg;
         memcpy(msg + 1, buf, len);
         return sim_msg_write(bus, addr, msg, len + 1);

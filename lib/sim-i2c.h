@@ -25,6 +25,11 @@ bool pb_i2c_bus_is_simulated(const PbI2cBus *bus);
 /*
  * Adds a simulated device of the given model name (as pb_sensor_model_from_string()
  * knows them) at addr, in its power-on state with plausible readings.
+ * The name "i2c-stub" adds a chip emulated as the kernel's i2c-stub does:
+ * 256 16-bit cells, all 0, that only SMBus transfers reach (byte transfers
+ * use a cell's low byte, word transfers the whole cell, I2C block transfers
+ * the low bytes of consecutive cells); nothing in it ever changes by itself,
+ * and plain I2C transfers to it fail with -EOPNOTSUPP.
  * Errors: -EOPNOTSUPP (not a simulated bus, or no simulation of that model),
  * -EEXIST (address taken), -EINVAL, -ENOMEM.
  */
