@@ -13,7 +13,6 @@
  * reads and writes.
  */
 
-#include <ctype.h>
 #include <stdarg.h>
 #include <strings.h>
 
@@ -158,6 +157,20 @@ static const char *errno_words(int r)
         }
 }
 
+/* Completes the detail of a failed transfer: -EBUSY from I2C_SLAVE means a
+ * kernel driver has bound the address. Returns r. */
+static int transfer_failed(PbSensor *s, int r)
+{
+        size_t l = strlen(s->detail);
+
+        if (r == -EBUSY)
+                snprintf(s->detail + l, sizeof(s->detail) - l,
+                         ": address 0x%02x is in use by a kernel driver (see "
+                         "/sys/bus/i2c/devices/%u-%04x/driver)",
+                         s->address, pb_i2c_bus_get_nr(s->bus), s->address);
+        return r;
+}
+
 /* ------------------------------------------------------------------------ */
 /* Bus helpers: 16-bit big-endian registers over SMBus word transfers */
 
@@ -172,7 +185,7 @@ static int read_reg16(PbSensor *s, uint8_t reg, uint16_t *ret)
         int r = pb_i2c_read_word_data(s->bus, s->address, reg, &w);
 
         if (r < 0)
-                return fail(s, r, "reading register 0x%02x", reg);
+                return transfer_failed(s, fail(s, r, "reading register 0x%02x", reg));
         *ret = swap16(w);
         return 0;
 }
@@ -182,7 +195,7 @@ static int write_reg16(PbSensor *s, uint8_t reg, uint16_t value)
         int r = pb_i2c_write_word_data(s->bus, s->address, reg, swap16(value));
 
         if (r < 0)
-                return fail(s, r, "writing 0x%04x to register 0x%02x", value, reg);
+                return transfer_failed(s, fail(s, r, "writing 0x%04x to register 0x%02x", value, reg));
         return 0;
 }
 
@@ -191,7 +204,7 @@ static int read_reg8(PbSensor *s, uint8_t reg, uint8_t *ret)
         int r = pb_i2c_read_byte_data(s->bus, s->address, reg, ret);
 
         if (r < 0)
-                return fail(s, r, "reading register 0x%02x", reg);
+                return transfer_failed(s, fail(s, r, "reading register 0x%02x", reg));
         return 0;
 }
 
@@ -200,7 +213,7 @@ static int write_reg8(PbSensor *s, uint8_t reg, uint8_t value)
         int r = pb_i2c_write_byte_data(s->bus, s->address, reg, value);
 
         if (r < 0)
-                return fail(s, r, "writing 0x%02x to register 0x%02x", value, reg);
+                return transfer_failed(s, fail(s, r, "writing 0x%02x to register 0x%02x", value, reg));
         return 0;
 }
 
@@ -209,7 +222,8 @@ static int read_block(PbSensor *s, uint8_t reg, size_t len, uint8_t *buf)
         int r = pb_i2c_read_i2c_block_data(s->bus, s->address, reg, len, buf);
 
         if (r < 0)
-                return fail(s, r, "reading registers 0x%02x..0x%02x", reg, (unsigned)(reg + len - 1));
+                return transfer_failed(
+                        s, fail(s, r, "reading registers 0x%02x..0x%02x", reg, (unsigned)(reg + len - 1)));
         return 0;
 }
 
@@ -713,7 +727,7 @@ static int send_cmd(PbSensor *s, const uint8_t *cmd, size_t len, const char *wha
         int r = pb_i2c_write(s->bus, s->address, cmd, len);
 
         if (r < 0)
-                return fail(s, r, "sending the %s command", what);
+                return transfer_failed(s, fail(s, r, "sending the %s command", what));
         return 0;
 }
 
@@ -734,7 +748,7 @@ static int read_bytes(PbSensor *s, uint8_t *buf, size_t len, const char *what)
         int r = pb_i2c_read(s->bus, s->address, buf, len);
 
         if (r < 0)
-                return fail(s, r, "reading the %s", what);
+                return transfer_failed(s, fail(s, r, "reading the %s", what));
         return 0;
 }
 
@@ -1452,13 +1466,19 @@ typedef struct ProbeLog {
         int best; /* the errno to report */
 } ProbeLog;
 
+static int probe_rank(int r)
+{
+        return r == -ENODEV ? 3 : r == -ENXIO || r == -EREMOTEIO ? 1 : 2;
+}
+
 static void probe_log_add(ProbeLog *log, PbSensor *s, int r)
 {
         const char *words = errno_words(r);
 
         log->tries++;
-        /* Something that answers but is the wrong chip tells the user most. */
-        if (log->best == 0 || r == -ENODEV || (log->best != -ENODEV && errno_words(log->best)))
+        /* The errno that tells the user most: something answering but being the
+         * wrong chip, then any other failure, then no acknowledge. */
+        if (log->best == 0 || probe_rank(r) > probe_rank(log->best))
                 log->best = r;
         if (!log->f)
                 return;
@@ -1473,7 +1493,8 @@ static void probe_log_add(ProbeLog *log, PbSensor *s, int r)
 
 int pb_sensor_init(PbSensor *s)
 {
-        unsigned funcs = pb_i2c_bus_get_funcs(s->bus);
+        unsigned funcs = pb_i2c_bus_get_funcs(s->bus), skipped_funcs = 0;
+        char skipped[128] = "";
         ProbeLog log = {};
         int r;
 
@@ -1508,8 +1529,16 @@ int pb_sensor_init(PbSensor *s)
 
                 if (s->want_model ? m != s->want_model : !m->autodetect)
                         continue;
-                if (m->funcs & ~funcs)
+                if (m->funcs & ~funcs) {
+                        /* Cannot be reached here: remembered for the report if nothing is found. */
+                        if (!s->want_address || model_has_address(m, s->want_address)) {
+                                size_t l = strlen(skipped);
+
+                                snprintf(skipped + l, sizeof(skipped) - l, "%s%s", l ? ", " : "", m->label);
+                                skipped_funcs |= m->funcs & ~funcs;
+                        }
                         continue;
+                }
                 for (size_t j = 0; j < m->n_addresses || (s->want_address && j == 0); j++) {
                         uint16_t addr = s->want_address ?: m->addresses[j];
 
@@ -1534,6 +1563,18 @@ int pb_sensor_init(PbSensor *s)
         s->address = s->want_address;
         if (log.tries == 0) {
                 free(log.buf);
+                if (skipped_funcs) {
+                        _cleanup_free_ char *words = pb_i2c_funcs_to_string(skipped_funcs);
+                        char *last = strrchr(skipped, ',');
+
+                        /* "the SHT3x, SHT4x and Si7021 need" */
+                        if (last)
+                                *last = '\0';
+                        return fail(s, -EOPNOTSUPP,
+                                    "adapter %s does not support %s, which the %s%s%s need%s",
+                                    pb_i2c_bus_get_path(s->bus), words ?: "transfer types", skipped,
+                                    last ? " and" : "", last ? last + 1 : "", last ? "" : "s");
+                }
                 if (s->want_address)
                         return fail(s, -ENODEV,
                                     "no model that can be detected automatically lives at address 0x%02x: "

@@ -37,7 +37,7 @@ typedef struct SimModel {
 
 struct SimDevice {
         const SimModel *model;
-        bool nak;
+        int error;            /* every transfer fails with it (negative errno), 0: answers */
         unsigned busy_polls;  /* polls each measurement takes (pb_sim_i2c_set_busy) */
         unsigned busy;        /* polls left of the measurement in progress */
         bool measuring;       /* a measurement is in progress */
@@ -834,8 +834,10 @@ static int sim_get(PbI2cBus *bus, uint16_t addr, SimDevice **ret)
 {
         SimDevice *d = sim_bus(bus)->devices[addr & SIM_ADDR_MAX];
 
-        if (!d || d->nak)
+        if (!d)
                 return -ENXIO;
+        if (d->error < 0)
+                return d->error;
         *ret = d;
         return 0;
 }
@@ -1127,12 +1129,19 @@ static int sim_device(PbI2cBus *bus, uint16_t addr, SimDevice **ret)
 
 int pb_sim_i2c_set_nak(PbI2cBus *bus, uint16_t addr, bool nak)
 {
+        return pb_sim_i2c_set_error(bus, addr, nak ? -ENXIO : 0);
+}
+
+int pb_sim_i2c_set_error(PbI2cBus *bus, uint16_t addr, int error)
+{
         SimDevice *d;
         int r = sim_device(bus, addr, &d);
 
         if (r < 0)
                 return r;
-        d->nak = nak;
+        if (error > 0 || error < -4095)
+                return -EINVAL;
+        d->error = error;
         return 0;
 }
 

@@ -45,6 +45,15 @@ int pb_sim_i2c_set_nak(PbI2cBus *bus, uint16_t addr, bool nak);
  */
 
 /*
+ * Makes every transfer to the device at addr fail with error, a negative
+ * errno as the kernel would report it: -ENXIO or -EREMOTEIO (no acknowledge;
+ * what pb_sim_i2c_set_nak() sets), -ETIMEDOUT (a bus held low), -EBUSY (the
+ * address is bound to a kernel driver), -EIO; 0 makes it answer again.
+ * Errors: -EINVAL (error is not 0 or a negative errno).
+ */
+int pb_sim_i2c_set_error(PbI2cBus *bus, uint16_t addr, int error);
+
+/*
  * Which transfer types the adapter claims (PbI2cFunc bits; a new simulated
  * bus has all of them). Transfers of the other types then fail with
  * -EOPNOTSUPP, as on an SMBus-only adapter (e.g. PB_I2C_FUNC_SMBUS_BYTE_DATA |

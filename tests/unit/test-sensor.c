@@ -476,6 +476,30 @@ START_TEST(test_bme280_nak_and_recovery)
 }
 END_TEST
 
+START_TEST(test_bme280_other_transfer_errors)
+{
+        PbI2cBus *bus = new_default_bus();
+        PbSensor *s = new_sensor(bus, "bme280", 0x76), *a = new_sensor(bus, "bme280", 0);
+        uint64_t usec;
+
+        init_ok(s);
+        ck_assert_int_eq(pb_sim_i2c_set_error(bus, 0x76, -ETIMEDOUT), 0);
+        ck_assert_int_eq(pb_sensor_start(s, &usec), -ETIMEDOUT);
+        ck_assert_str_eq(pb_sensor_get_error_detail(s), "writing 0x01 to register 0xf2");
+        /* A kernel driver (bmp280 IIO) bound to the address: I2C_SLAVE says EBUSY. */
+        ck_assert_int_eq(pb_sim_i2c_set_error(bus, 0x76, -EBUSY), 0);
+        init_fails(s, -EBUSY,
+                   "reading register 0xd0: address 0x76 is in use by a kernel driver (see "
+                   "/sys/bus/i2c/devices/1-0076/driver)");
+        init_fails(
+                a, -EBUSY,
+                "tried BME280 at 0x76: address in use by a kernel driver; BME280 at 0x77: no acknowledge");
+        ck_assert_int_eq(pb_sim_i2c_set_error(bus, 0x76, 5), -EINVAL);
+        ck_assert_int_eq(pb_sim_i2c_set_error(bus, 0x76, 0), 0);
+        init_ok(s);
+}
+END_TEST
+
 START_TEST(test_bme280_skipped_measurement)
 {
         PbI2cBus *bus = new_default_bus();
@@ -1129,6 +1153,20 @@ START_TEST(test_auto_nothing_found)
 }
 END_TEST
 
+START_TEST(test_auto_at_address_of_unreachable_models)
+{
+        PbI2cBus *bus = new_bus();
+        PbSensor *at44 = new_sensor(bus, "auto", 0x44), *at40 = new_sensor(bus, "auto", 0x40);
+
+        ck_assert_int_eq(pb_sim_i2c_bus_set_funcs(bus, smbus_only), 0);
+        init_fails(
+                at44, -EOPNOTSUPP,
+                "adapter /dev/i2c-1 does not support plain I2C transfers, which the SHT3x and SHT4x need");
+        init_fails(at40, -EOPNOTSUPP,
+                   "adapter /dev/i2c-1 does not support plain I2C transfers, which the Si7021 needs");
+}
+END_TEST
+
 START_TEST(test_auto_on_smbus_only_adapter)
 {
         PbI2cBus *bus = new_bus();
@@ -1173,6 +1211,7 @@ static Suite *sensor_suite(void)
         tcase_add_test(tc, test_bmp280_found_as_bme280);
         tcase_add_test(tc, test_bmp280_model_on_a_bme280);
         tcase_add_test(tc, test_bme280_nak_and_recovery);
+        tcase_add_test(tc, test_bme280_other_transfer_errors);
         tcase_add_test(tc, test_bme280_skipped_measurement);
         tcase_add_test(tc, test_bme280_reset_data_registers_are_no_data);
         tcase_add_test(tc, test_bme280_implausible);
@@ -1216,6 +1255,7 @@ static Suite *sensor_suite(void)
         tcase_add_test(tc, test_auto_probe_order);
         tcase_add_test(tc, test_auto_nothing_found);
         tcase_add_test(tc, test_auto_on_smbus_only_adapter);
+        tcase_add_test(tc, test_auto_at_address_of_unreachable_models);
         suite_add_tcase(s, tc);
 
         return s;
