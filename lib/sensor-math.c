@@ -124,6 +124,40 @@ uint32_t pb_bme280_compensate_h(const PbBme280Calib *c, int32_t adc_h, int32_t t
         return (uint32_t)(v >> 12);
 }
 
+void pb_bme280_compensate_double(const PbBme280Calib *c, int32_t adc_t, int32_t adc_p, int32_t adc_h,
+                                 PbBme280Double *ret)
+{
+        double v1, v2, p, h, d;
+
+        v1 = (adc_t / 16384.0 - c->t1 / 1024.0) * c->t2;
+        d = adc_t / 131072.0 - c->t1 / 8192.0;
+        v2 = d * d * c->t3;
+        ret->t_fine = (int32_t)(v1 + v2);
+        ret->t = (v1 + v2) / 5120.0;
+
+        v1 = ret->t_fine / 2.0 - 64000.0;
+        v2 = v1 * v1 * c->p6 / 32768.0;
+        v2 = v2 + v1 * c->p5 * 2.0;
+        v2 = v2 / 4.0 + c->p4 * 65536.0;
+        v1 = (c->p3 * v1 * v1 / 524288.0 + c->p2 * v1) / 524288.0;
+        v1 = (1.0 + v1 / 32768.0) * c->p1;
+        if (v1 == 0.0) {
+                ret->p = 0;
+        } else {
+                p = 1048576.0 - adc_p;
+                p = (p - v2 / 4096.0) * 6250.0 / v1;
+                v1 = c->p9 * p * p / 2147483648.0;
+                v2 = p * c->p8 / 32768.0;
+                ret->p = p + (v1 + v2 + c->p7) / 16.0;
+        }
+
+        h = ret->t_fine - 76800.0;
+        h = (adc_h - (c->h4 * 64.0 + c->h5 / 16384.0 * h)) *
+            (c->h2 / 65536.0 * (1.0 + c->h6 / 67108864.0 * h * (1.0 + c->h3 / 67108864.0 * h)));
+        h = h * (1.0 - c->h1 * h / 524288.0);
+        ret->h = h < 0 ? 0 : h > 100 ? 100 : h;
+}
+
 static uint32_t osrs_factor(unsigned code)
 {
         return code == 0 ? 0 : 1u << ((code > 5 ? 5 : code) - 1);

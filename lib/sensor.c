@@ -13,7 +13,6 @@
  * reads and writes.
  */
 
-#include <ctype.h>
 #include <stdarg.h>
 #include <strings.h>
 
@@ -69,10 +68,14 @@ struct PbSensor {
         bool initialized;
         bool started;
         unsigned quantities;
-        unsigned phase; /* measurement phase of multi-step drivers */
+        unsigned phase;      /* measurement phase of multi-step drivers */
+        uint64_t retry_usec; /* after -EAGAIN: when collecting again is worthwhile (0: unknown) */
         char detail[DETAIL_MAX];
         union {
                 Bme280State bme;
+                struct {
+                        uint16_t s_t; /* HTU21D: temperature word of phase 0 */
+                } si;
         } u;
 };
 
@@ -154,6 +157,20 @@ static const char *errno_words(int r)
         }
 }
 
+/* Completes the detail of a failed transfer: -EBUSY from I2C_SLAVE means a
+ * kernel driver has bound the address. Returns r. */
+static int transfer_failed(PbSensor *s, int r)
+{
+        size_t l = strlen(s->detail);
+
+        if (r == -EBUSY)
+                snprintf(s->detail + l, sizeof(s->detail) - l,
+                         ": address 0x%02x is in use by a kernel driver (see "
+                         "/sys/bus/i2c/devices/%u-%04x/driver)",
+                         s->address, pb_i2c_bus_get_nr(s->bus), s->address);
+        return r;
+}
+
 /* ------------------------------------------------------------------------ */
 /* Bus helpers: 16-bit big-endian registers over SMBus word transfers */
 
@@ -168,7 +185,7 @@ static int read_reg16(PbSensor *s, uint8_t reg, uint16_t *ret)
         int r = pb_i2c_read_word_data(s->bus, s->address, reg, &w);
 
         if (r < 0)
-                return fail(s, r, "reading register 0x%02x", reg);
+                return transfer_failed(s, fail(s, r, "reading register 0x%02x", reg));
         *ret = swap16(w);
         return 0;
 }
@@ -178,7 +195,7 @@ static int write_reg16(PbSensor *s, uint8_t reg, uint16_t value)
         int r = pb_i2c_write_word_data(s->bus, s->address, reg, swap16(value));
 
         if (r < 0)
-                return fail(s, r, "writing 0x%04x to register 0x%02x", value, reg);
+                return transfer_failed(s, fail(s, r, "writing 0x%04x to register 0x%02x", value, reg));
         return 0;
 }
 
@@ -187,7 +204,7 @@ static int read_reg8(PbSensor *s, uint8_t reg, uint8_t *ret)
         int r = pb_i2c_read_byte_data(s->bus, s->address, reg, ret);
 
         if (r < 0)
-                return fail(s, r, "reading register 0x%02x", reg);
+                return transfer_failed(s, fail(s, r, "reading register 0x%02x", reg));
         return 0;
 }
 
@@ -196,7 +213,7 @@ static int write_reg8(PbSensor *s, uint8_t reg, uint8_t value)
         int r = pb_i2c_write_byte_data(s->bus, s->address, reg, value);
 
         if (r < 0)
-                return fail(s, r, "writing 0x%02x to register 0x%02x", value, reg);
+                return transfer_failed(s, fail(s, r, "writing 0x%02x to register 0x%02x", value, reg));
         return 0;
 }
 
@@ -205,7 +222,8 @@ static int read_block(PbSensor *s, uint8_t reg, size_t len, uint8_t *buf)
         int r = pb_i2c_read_i2c_block_data(s->bus, s->address, reg, len, buf);
 
         if (r < 0)
-                return fail(s, r, "reading registers 0x%02x..0x%02x", reg, (unsigned)(reg + len - 1));
+                return transfer_failed(
+                        s, fail(s, r, "reading registers 0x%02x..0x%02x", reg, (unsigned)(reg + len - 1)));
         return 0;
 }
 
@@ -702,6 +720,485 @@ static const PbSensorModel model_ads1115 = {
 };
 
 /* ------------------------------------------------------------------------ */
+/* Command chips: plain I2C commands and reads, Sensirion-style CRC frames */
+
+static int send_cmd(PbSensor *s, const uint8_t *cmd, size_t len, const char *what)
+{
+        int r = pb_i2c_write(s->bus, s->address, cmd, len);
+
+        if (r < 0)
+                return transfer_failed(s, fail(s, r, "sending the %s command", what));
+        return 0;
+}
+
+static int send_cmd16(PbSensor *s, uint16_t cmd, const char *what)
+{
+        const uint8_t buf[2] = { (uint8_t)(cmd >> 8), (uint8_t)cmd };
+
+        return send_cmd(s, buf, 2, what);
+}
+
+static int send_cmd8(PbSensor *s, uint8_t cmd, const char *what)
+{
+        return send_cmd(s, &cmd, 1, what);
+}
+
+static int read_bytes(PbSensor *s, uint8_t *buf, size_t len, const char *what)
+{
+        int r = pb_i2c_read(s->bus, s->address, buf, len);
+
+        if (r < 0)
+                return transfer_failed(s, fail(s, r, "reading the %s", what));
+        return 0;
+}
+
+/* Checks the CRC of each 2-byte word + CRC triple in buf; names[i] names word i. */
+static int check_crc_words(PbSensor *s, const uint8_t *buf, size_t n_words, uint8_t init,
+                           const char *const *names)
+{
+        for (size_t i = 0; i < n_words; i++) {
+                const uint8_t *w = buf + 3 * i;
+                uint8_t crc = pb_crc8(w, 2, init);
+
+                if (crc != w[2])
+                        return fail(s, -EBADMSG, "CRC 0x%02x, expected 0x%02x on %s word", w[2], crc,
+                                    names[i]);
+        }
+        return 0;
+}
+
+/* Turns the detail of a failed identity check into -ENODEV "...: not a(n) <label>". */
+static int not_model(PbSensor *s, const char *label)
+{
+        char why[DETAIL_MAX];
+
+        snprintf(why, sizeof(why), "%s", s->detail);
+        return fail(s, -ENODEV, "%s: not an %s", why, label);
+}
+
+static uint16_t be16(const uint8_t *p)
+{
+        return (uint16_t)(p[0] << 8 | p[1]);
+}
+
+/* Sensirion SHT3x/SHT4x plausible temperatures: the operating range. */
+#define SHT_T_MIN -40.0
+#define SHT_T_MAX 125.0
+
+static const char *const sht_words[] = { "temperature", "humidity" };
+
+/* Reads and checks the 6-byte T/RH frame of an SHT3x or SHT4x. */
+static int sht_read_frame(PbSensor *s, uint16_t *ret_t, uint16_t *ret_rh)
+{
+        uint8_t buf[6];
+        double t;
+        int r;
+
+        r = read_bytes(s, buf, sizeof(buf), "measurement (the chip NAKs until it is done)");
+        if (r < 0)
+                return r;
+        r = check_crc_words(s, buf, 2, PB_SHT_CRC_INIT, sht_words);
+        if (r < 0)
+                return r;
+        *ret_t = be16(buf);
+        *ret_rh = be16(buf + 3);
+        t = pb_sht_temperature(*ret_t);
+        if (t < SHT_T_MIN || t > SHT_T_MAX)
+                return fail(s, -ERANGE,
+                            "implausible temperature %.2f °C (raw 0x%04x), outside %.0f..%.0f °C", t, *ret_t,
+                            SHT_T_MIN, SHT_T_MAX);
+        return 0;
+}
+
+/* ---- Sensirion SHT3x: single shot, high repeatability, no clock stretching ---- */
+
+#define SHT3X_CMD_MEASURE     0x2400
+#define SHT3X_CMD_READ_STATUS 0xF32D
+#define SHT3X_MEASURE_USEC    15500 /* datasheet table 4: high repeatability, max */
+
+static int sht3x_probe(PbSensor *s)
+{
+        static const char *const names[] = { "status register" };
+        uint8_t buf[3];
+        int r;
+
+        r = send_cmd16(s, SHT3X_CMD_READ_STATUS, "read status");
+        if (r < 0)
+                return r;
+        r = read_bytes(s, buf, sizeof(buf), "status register");
+        if (r < 0)
+                return r;
+        r = check_crc_words(s, buf, 1, PB_SHT_CRC_INIT, names);
+        if (r < 0)
+                return not_model(s, "SHT3x");
+        return 0;
+}
+
+static int sht3x_init(PbSensor *s)
+{
+        s->quantities = Q(TEMPERATURE) | Q(HUMIDITY);
+        return 0;
+}
+
+static int sht3x_start(PbSensor *s, uint64_t *ret_usec)
+{
+        int r = send_cmd16(s, SHT3X_CMD_MEASURE, "single-shot measurement");
+
+        if (r < 0)
+                return r;
+        *ret_usec = SHT3X_MEASURE_USEC;
+        return 0;
+}
+
+static int sht3x_collect(PbSensor *s, PbSample *ret)
+{
+        uint16_t st = 0, srh = 0;
+        int r = sht_read_frame(s, &st, &srh);
+
+        if (r < 0)
+                return r;
+        sample_set(ret, PB_QUANTITY_TEMPERATURE, pb_sht_temperature(st));
+        sample_set(ret, PB_QUANTITY_HUMIDITY, pb_sht3x_humidity(srh));
+        return 0;
+}
+
+static const uint16_t sht3x_addresses[] = { 0x44, 0x45 };
+
+static const PbSensorModel model_sht3x = {
+        .name = "sht3x",
+        .label = "SHT3x",
+        .addresses = sht3x_addresses,
+        .n_addresses = ELEMENTSOF(sht3x_addresses),
+        .funcs = PB_I2C_FUNC_I2C,
+        .quantities = Q(TEMPERATURE) | Q(HUMIDITY),
+        .autodetect = true, /* the status register's CRC */
+        .probe = sht3x_probe,
+        .init = sht3x_init,
+        .start = sht3x_start,
+        .collect = sht3x_collect,
+};
+
+/* ---- Sensirion SHT4x: high precision measurement ---- */
+
+#define SHT4X_CMD_MEASURE_HIGH 0xFD
+#define SHT4X_CMD_SERIAL       0x89
+#define SHT4X_MEASURE_USEC     8300 /* datasheet table 4: high repeatability, max */
+
+static int sht4x_probe(PbSensor *s)
+{
+        static const char *const names[] = { "serial number", "serial number" };
+        uint8_t buf[6];
+        int r;
+
+        r = send_cmd8(s, SHT4X_CMD_SERIAL, "read serial number");
+        if (r < 0)
+                return r;
+        r = read_bytes(s, buf, sizeof(buf), "serial number");
+        if (r < 0)
+                return r;
+        r = check_crc_words(s, buf, 2, PB_SHT_CRC_INIT, names);
+        if (r < 0)
+                return not_model(s, "SHT4x");
+        return 0;
+}
+
+static int sht4x_start(PbSensor *s, uint64_t *ret_usec)
+{
+        int r = send_cmd8(s, SHT4X_CMD_MEASURE_HIGH, "measurement");
+
+        if (r < 0)
+                return r;
+        *ret_usec = SHT4X_MEASURE_USEC;
+        return 0;
+}
+
+static int sht4x_collect(PbSensor *s, PbSample *ret)
+{
+        uint16_t st = 0, srh = 0;
+        int r = sht_read_frame(s, &st, &srh);
+
+        if (r < 0)
+                return r;
+        sample_set(ret, PB_QUANTITY_TEMPERATURE, pb_sht_temperature(st));
+        sample_set(ret, PB_QUANTITY_HUMIDITY, pb_sht4x_humidity(srh)); /* clipped to 0..100 */
+        return 0;
+}
+
+static const uint16_t sht4x_addresses[] = { 0x44, 0x45, 0x46 };
+
+static const PbSensorModel model_sht4x = {
+        .name = "sht4x",
+        .label = "SHT4x",
+        .addresses = sht4x_addresses,
+        .n_addresses = ELEMENTSOF(sht4x_addresses),
+        .funcs = PB_I2C_FUNC_I2C,
+        .quantities = Q(TEMPERATURE) | Q(HUMIDITY),
+        .autodetect = true, /* the serial number's CRCs */
+        .probe = sht4x_probe,
+        .init = sht3x_init,
+        .start = sht4x_start,
+        .collect = sht4x_collect,
+};
+
+/* ---- ROHM BH1750: one-time H-resolution mode ---- */
+
+#define BH1750_CMD_POWER_ON 0x01
+#define BH1750_CMD_RESET    0x07
+#define BH1750_CMD_ONE_H    0x20
+#define BH1750_MTREG        69
+#define BH1750_MEASURE_USEC 180000 /* datasheet: H-resolution mode, max */
+
+static int bh1750_probe(PbSensor *s)
+{
+        /* No id: the power-on command being acknowledged is all we can check. */
+        return send_cmd8(s, BH1750_CMD_POWER_ON, "power on");
+}
+
+static int bh1750_init(PbSensor *s)
+{
+        /* Clears the data register (only accepted while powered on). */
+        int r = send_cmd8(s, BH1750_CMD_RESET, "reset");
+
+        if (r < 0)
+                return r;
+        s->quantities = Q(ILLUMINANCE);
+        return 0;
+}
+
+static int bh1750_start(PbSensor *s, uint64_t *ret_usec)
+{
+        /* One measurement, then the chip powers itself down. */
+        int r = send_cmd8(s, BH1750_CMD_ONE_H, "one-time H-resolution measurement");
+
+        if (r < 0)
+                return r;
+        *ret_usec = BH1750_MEASURE_USEC;
+        return 0;
+}
+
+static int bh1750_collect(PbSensor *s, PbSample *ret)
+{
+        uint8_t buf[2];
+        int r = read_bytes(s, buf, sizeof(buf), "measurement");
+
+        if (r < 0)
+                return r;
+        /* Every count is a legal reading (0xffff is saturation, 54612 lx). */
+        sample_set(ret, PB_QUANTITY_ILLUMINANCE, pb_bh1750_lux(be16(buf), BH1750_MTREG));
+        return 0;
+}
+
+static const uint16_t bh1750_addresses[] = { 0x23, 0x5C };
+
+static const PbSensorModel model_bh1750 = {
+        .name = "bh1750",
+        .label = "BH1750",
+        .addresses = bh1750_addresses,
+        .n_addresses = ELEMENTSOF(bh1750_addresses),
+        .funcs = PB_I2C_FUNC_I2C,
+        .quantities = Q(ILLUMINANCE),
+        .autodetect = false, /* no id */
+        .probe = bh1750_probe,
+        .init = bh1750_init,
+        .start = bh1750_start,
+        .collect = bh1750_collect,
+};
+
+/* ---- Silicon Labs Si7021 / TE HTU21D: no-hold master mode ---- */
+
+#define SI7021_CMD_MEASURE_RH 0xF5
+#define SI7021_CMD_MEASURE_T  0xF3
+#define SI7021_CMD_T_FROM_RH  0xE0 /* Si70xx only: T of the last RH measurement, no CRC */
+#define SI7021_CMD_READ_USER  0xE7
+#define SI7021_CMD_WRITE_USER 0xE6
+#define SI7021_CMD_ID2        0xFCC9
+#define SI7021_USER_RES_MASK  0x81 /* RES1 (bit 7), RES0 (bit 0); 00: RH 12 bit, T 14 bit */
+#define HTU21D_ID             0x32
+/* Datasheets' maximum conversion times at RH 12 bit, T 14 bit. Si70xx: an RH
+ * measurement includes a temperature one. */
+#define SI7021_RH_T_USEC (12000 + 10800)
+#define HTU21D_T_USEC    50000
+#define HTU21D_RH_USEC   16000
+#define SI7021_T_MIN     -40.0
+#define SI7021_T_MAX     125.0
+
+static const PbSensorModel model_si7021;
+static const PbSensorModel model_htu21d;
+
+static bool si70xx_id(uint8_t id)
+{
+        /* Si7013, Si7020, Si7021; 0x00 and 0xff are engineering samples. */
+        return id == 0x0D || id == 0x14 || id == 0x15 || id == 0x00 || id == 0xFF;
+}
+
+static int si7021_probe(PbSensor *s)
+{
+        uint8_t buf[6];
+        int r;
+
+        r = send_cmd16(s, SI7021_CMD_ID2, "read electronic id");
+        if (r < 0)
+                return r;
+        r = read_bytes(s, buf, sizeof(buf), "electronic id");
+        if (r < 0)
+                return r;
+        if (buf[0] == HTU21D_ID)
+                s->model = &model_htu21d;
+        else if (si70xx_id(buf[0]))
+                s->model = &model_si7021;
+        else
+                return fail(s, -ENODEV,
+                            "device id 0x%02x, expected 0x15 (Si7021), 0x14 (Si7020), 0x0d (Si7013) or 0x32 "
+                            "(HTU21D)",
+                            buf[0]);
+        return 0;
+}
+
+static int si7021_init(PbSensor *s)
+{
+        uint8_t user = 0;
+        int r;
+
+        r = send_cmd8(s, SI7021_CMD_READ_USER, "read user register");
+        if (r < 0)
+                return r;
+        r = read_bytes(s, &user, 1, "user register");
+        if (r < 0)
+                return r;
+        if (user & SI7021_USER_RES_MASK) {
+                /* The measurement times assume full resolution. */
+                const uint8_t cmd[2] = { SI7021_CMD_WRITE_USER, (uint8_t)(user & ~SI7021_USER_RES_MASK) };
+
+                r = send_cmd(s, cmd, 2, "write user register");
+                if (r < 0)
+                        return r;
+        }
+        s->quantities = Q(TEMPERATURE) | Q(HUMIDITY);
+        return 0;
+}
+
+static int si7021_start(PbSensor *s, uint64_t *ret_usec)
+{
+        int r;
+
+        if (s->model == &model_htu21d) {
+                /* Temperature first, then (in collect) humidity: no 0xE0 on the HTU21D. */
+                r = send_cmd8(s, SI7021_CMD_MEASURE_T, "temperature measurement");
+                if (r < 0)
+                        return r;
+                *ret_usec = HTU21D_T_USEC;
+                return 0;
+        }
+        r = send_cmd8(s, SI7021_CMD_MEASURE_RH, "humidity measurement");
+        if (r < 0)
+                return r;
+        *ret_usec = SI7021_RH_T_USEC;
+        return 0;
+}
+
+static int si7021_read_word(PbSensor *s, const char *what, uint16_t *ret)
+{
+        const char *const names[] = { what };
+        uint8_t buf[3];
+        int r;
+
+        r = read_bytes(s, buf, sizeof(buf), what);
+        if (r < 0)
+                return r;
+        r = check_crc_words(s, buf, 1, PB_SI7021_CRC_INIT, names);
+        if (r < 0)
+                return r;
+        *ret = be16(buf);
+        return 0;
+}
+
+static int si7021_convert(PbSensor *s, uint16_t st, uint16_t srh, PbSample *ret)
+{
+        double t = pb_si7021_temperature(st), rh = pb_si7021_humidity(srh);
+
+        if (t < SI7021_T_MIN || t > SI7021_T_MAX)
+                return fail(s, -ERANGE,
+                            "implausible temperature %.2f °C (raw 0x%04x), outside %.0f..%.0f °C", t, st,
+                            SI7021_T_MIN, SI7021_T_MAX);
+        sample_set(ret, PB_QUANTITY_TEMPERATURE, t);
+        /* The datasheets: RH slightly outside 0..100 % is possible; clip it. */
+        sample_set(ret, PB_QUANTITY_HUMIDITY, rh < 0 ? 0 : rh > 100 ? 100 : rh);
+        return 0;
+}
+
+static int si7021_collect(PbSensor *s, PbSample *ret)
+{
+        uint16_t srh = 0, st = 0;
+        uint8_t buf[2];
+        int r;
+
+        if (s->model == &model_htu21d) {
+                if (s->phase == 0) {
+                        r = si7021_read_word(s, "temperature", &s->u.si.s_t);
+                        if (r < 0)
+                                return r;
+                        r = send_cmd8(s, SI7021_CMD_MEASURE_RH, "humidity measurement");
+                        if (r < 0)
+                                return r;
+                        s->phase = 1;
+                        s->retry_usec = HTU21D_RH_USEC;
+                        return fail(s, -EAGAIN, "humidity measurement started");
+                }
+                r = si7021_read_word(s, "humidity", &srh);
+                if (r == -ENXIO || r == -EREMOTEIO) {
+                        /* NAK: still converting (after the humidity time, the caller's bound ends this). */
+                        s->retry_usec = 1000;
+                        return fail(s, -EAGAIN, "humidity measurement in progress (read not acknowledged)");
+                }
+                if (r < 0)
+                        return r;
+                return si7021_convert(s, s->u.si.s_t, srh, ret);
+        }
+
+        r = si7021_read_word(s, "humidity", &srh);
+        if (r < 0)
+                return r;
+        r = send_cmd8(s, SI7021_CMD_T_FROM_RH, "read temperature");
+        if (r < 0)
+                return r;
+        r = read_bytes(s, buf, sizeof(buf), "temperature");
+        if (r < 0)
+                return r;
+        st = be16(buf);
+        return si7021_convert(s, st, srh, ret);
+}
+
+static const uint16_t si7021_addresses[] = { 0x40 };
+
+static const PbSensorModel model_si7021 = {
+        .name = "si7021",
+        .label = "Si7021",
+        .addresses = si7021_addresses,
+        .n_addresses = ELEMENTSOF(si7021_addresses),
+        .funcs = PB_I2C_FUNC_I2C,
+        .quantities = Q(TEMPERATURE) | Q(HUMIDITY),
+        .autodetect = true, /* electronic id; finds an HTU21D too */
+        .probe = si7021_probe,
+        .init = si7021_init,
+        .start = si7021_start,
+        .collect = si7021_collect,
+};
+
+static const PbSensorModel model_htu21d = {
+        .name = "htu21d",
+        .label = "HTU21D",
+        .addresses = si7021_addresses,
+        .n_addresses = ELEMENTSOF(si7021_addresses),
+        .funcs = PB_I2C_FUNC_I2C,
+        .quantities = Q(TEMPERATURE) | Q(HUMIDITY),
+        .autodetect = false, /* model=auto finds it through the Si7021's id check */
+        .probe = si7021_probe,
+        .init = si7021_init,
+        .start = si7021_start,
+        .collect = si7021_collect,
+};
+
+/* ------------------------------------------------------------------------ */
 /* The model table */
 
 static const PbSensorModel *const models[] = {
@@ -709,10 +1206,15 @@ static const PbSensorModel *const models[] = {
          * change nothing on a chip of another kind). */
         &model_bme280,
         &model_mcp9808,
+        &model_sht3x,
+        &model_sht4x,
+        &model_si7021,
         /* Only with an explicit model. */
         &model_bmp280,
         &model_tmp102,
         &model_ads1115,
+        &model_bh1750,
+        &model_htu21d,
         NULL,
 };
 
@@ -925,6 +1427,11 @@ unsigned pb_sensor_get_quantities(const PbSensor *s)
         return s->initialized ? s->quantities : s->model ? s->model->quantities : 0;
 }
 
+uint64_t pb_sensor_get_retry_usec(const PbSensor *s)
+{
+        return s->retry_usec;
+}
+
 const char *pb_sensor_get_error_detail(const PbSensor *s)
 {
         return s->detail;
@@ -959,13 +1466,19 @@ typedef struct ProbeLog {
         int best; /* the errno to report */
 } ProbeLog;
 
+static int probe_rank(int r)
+{
+        return r == -ENODEV ? 3 : r == -ENXIO || r == -EREMOTEIO ? 1 : 2;
+}
+
 static void probe_log_add(ProbeLog *log, PbSensor *s, int r)
 {
         const char *words = errno_words(r);
 
         log->tries++;
-        /* Something that answers but is the wrong chip tells the user most. */
-        if (log->best == 0 || r == -ENODEV || (log->best != -ENODEV && errno_words(log->best)))
+        /* The errno that tells the user most: something answering but being the
+         * wrong chip, then any other failure, then no acknowledge. */
+        if (log->best == 0 || probe_rank(r) > probe_rank(log->best))
                 log->best = r;
         if (!log->f)
                 return;
@@ -980,7 +1493,8 @@ static void probe_log_add(ProbeLog *log, PbSensor *s, int r)
 
 int pb_sensor_init(PbSensor *s)
 {
-        unsigned funcs = pb_i2c_bus_get_funcs(s->bus);
+        unsigned funcs = pb_i2c_bus_get_funcs(s->bus), skipped_funcs = 0;
+        char skipped[128] = "";
         ProbeLog log = {};
         int r;
 
@@ -1015,8 +1529,16 @@ int pb_sensor_init(PbSensor *s)
 
                 if (s->want_model ? m != s->want_model : !m->autodetect)
                         continue;
-                if (m->funcs & ~funcs)
+                if (m->funcs & ~funcs) {
+                        /* Cannot be reached here: remembered for the report if nothing is found. */
+                        if (!s->want_address || model_has_address(m, s->want_address)) {
+                                size_t l = strlen(skipped);
+
+                                snprintf(skipped + l, sizeof(skipped) - l, "%s%s", l ? ", " : "", m->label);
+                                skipped_funcs |= m->funcs & ~funcs;
+                        }
                         continue;
+                }
                 for (size_t j = 0; j < m->n_addresses || (s->want_address && j == 0); j++) {
                         uint16_t addr = s->want_address ?: m->addresses[j];
 
@@ -1041,6 +1563,18 @@ int pb_sensor_init(PbSensor *s)
         s->address = s->want_address;
         if (log.tries == 0) {
                 free(log.buf);
+                if (skipped_funcs) {
+                        _cleanup_free_ char *words = pb_i2c_funcs_to_string(skipped_funcs);
+                        char *last = strrchr(skipped, ',');
+
+                        /* "the SHT3x, SHT4x and Si7021 need" */
+                        if (last)
+                                *last = '\0';
+                        return fail(s, -EOPNOTSUPP,
+                                    "adapter %s does not support %s, which the %s%s%s need%s",
+                                    pb_i2c_bus_get_path(s->bus), words ?: "transfer types", skipped,
+                                    last ? " and" : "", last ? last + 1 : "", last ? "" : "s");
+                }
                 if (s->want_address)
                         return fail(s, -ENODEV,
                                     "no model that can be detected automatically lives at address 0x%02x: "
@@ -1065,6 +1599,7 @@ int pb_sensor_start(PbSensor *s, uint64_t *ret_usec)
         s->detail[0] = '\0';
         s->started = false;
         s->phase = 0;
+        s->retry_usec = 0;
         r = s->model->start(s, &usec);
         if (r < 0)
                 return r;
@@ -1084,6 +1619,7 @@ int pb_sensor_collect(PbSensor *s, PbSample *ret)
         if (!s->started)
                 return fail(s, -ESTALE, "no measurement was started");
         s->detail[0] = '\0';
+        s->retry_usec = 0;
         r = s->model->collect(s, &sample);
         if (r == -EAGAIN)
                 return r;

@@ -29,6 +29,7 @@ typedef struct SimModel {
         unsigned n_regs;     /* register file size (0: a command chip) */
         bool regs16;         /* 16-bit big-endian registers */
         bool crc;            /* frames carry CRCs */
+        bool cells;          /* an i2c-stub chip: SMBus transfers on 16-bit cells, no plain I2C */
         void (*reset)(SimDevice *d);
         int (*write)(SimDevice *d, const uint8_t *buf, size_t len);
         int (*read)(SimDevice *d, uint8_t *buf, size_t len);
@@ -36,7 +37,7 @@ typedef struct SimModel {
 
 struct SimDevice {
         const SimModel *model;
-        bool nak;
+        int error;            /* every transfer fails with it (negative errno), 0: answers */
         unsigned busy_polls;  /* polls each measurement takes (pb_sim_i2c_set_busy) */
         unsigned busy;        /* polls left of the measurement in progress */
         bool measuring;       /* a measurement is in progress */
@@ -49,6 +50,8 @@ struct SimDevice {
         uint16_t r16[16];  /* 16-bit registers */
         bool ready;        /* TMP102: OS reads 1 after a one-shot conversion */
         uint8_t osrs_h;    /* BME280: ctrl_hum as latched by the last ctrl_meas write */
+
+        uint16_t words[256]; /* i2c-stub cells */
 
         /* Command chips: the response to the last command. */
         uint8_t out[16];
@@ -96,6 +99,20 @@ static bool poll_busy(SimDevice *d, void (*complete)(SimDevice *d))
                 d->busy--;
                 return true;
         }
+        d->measuring = false;
+        d->conversions++;
+        complete(d);
+        return false;
+}
+
+/* Whether a measurement is still running, without counting as a poll (a
+ * command arriving): one whose polls are used up finishes now. */
+static bool still_busy(SimDevice *d, void (*complete)(SimDevice *d))
+{
+        if (!d->measuring)
+                return false;
+        if (d->busy > 0)
+                return true;
         d->measuring = false;
         d->conversions++;
         complete(d);
@@ -431,10 +448,349 @@ static const SimModel sim_ads1115 = {
 };
 
 /* ------------------------------------------------------------------------ */
+/* Command chips: SHT3x, SHT4x, Si7021/HTU21D, BH1750 */
+
+/* Queues a response: words (each with its CRC when crc_init >= 0). */
+static void out_words(SimDevice *d, const uint16_t *words, size_t n, int crc_init)
+{
+        bool corrupt = crc_init >= 0 && d->corrupt_crc > 0;
+
+        d->out_len = 0;
+        for (size_t i = 0; i < n; i++) {
+                uint8_t *w = d->out + d->out_len;
+
+                w[0] = (uint8_t)(words[i] >> 8);
+                w[1] = (uint8_t)words[i];
+                d->out_len += 2;
+                if (crc_init >= 0) {
+                        w[2] = pb_crc8(w, 2, (uint8_t)crc_init);
+                        if (corrupt)
+                                w[2] ^= 0xFF;
+                        d->out_len++;
+                }
+        }
+        if (corrupt)
+                d->corrupt_crc--;
+}
+
+/* Reads the queued response: NAK while measuring or with nothing to send
+ * (as the Sensirion and Silicon Labs chips do); a response is read once. */
+static int out_read(SimDevice *d, uint8_t *buf, size_t len, void (*complete)(SimDevice *d))
+{
+        if (poll_busy(d, complete) || d->out_len == 0)
+                return -ENXIO;
+        for (size_t i = 0; i < len; i++)
+                buf[i] = i < d->out_len ? d->out[i] : 0xFF; /* past the response: bus idle level */
+        d->out_len = 0;
+        return 0;
+}
+
+static void sht_reset(SimDevice *d)
+{
+        d->out_len = 0;
+        d->measuring = false;
+}
+
+static void sht_complete(SimDevice *d)
+{
+        const uint16_t w[2] = { (uint16_t)d->raw[PB_QUANTITY_TEMPERATURE],
+                                (uint16_t)d->raw[PB_QUANTITY_HUMIDITY] };
+
+        out_words(d, w, 2, PB_SHT_CRC_INIT);
+}
+
+static int sht_read(SimDevice *d, uint8_t *buf, size_t len)
+{
+        return out_read(d, buf, len, sht_complete);
+}
+
+static int sht3x_write(SimDevice *d, const uint8_t *buf, size_t len)
+{
+        uint16_t cmd;
+
+        if (len < 2)
+                return -ENXIO; /* a half command is not acknowledged */
+        if (still_busy(d, sht_complete))
+                return -ENXIO; /* busy: commands are not acknowledged */
+        cmd = (uint16_t)(buf[0] << 8 | buf[1]);
+        d->out_len = 0;
+        switch (cmd) {
+        case 0x2400: /* single shot, no clock stretching: high, medium, low repeatability */
+        case 0x240B:
+        case 0x2416:
+                measure_begin(d, sht_complete);
+                return 0;
+        case 0xF32D: { /* status: alert pending, reset detected (power-on) */
+                const uint16_t status = 0x8010;
+
+                out_words(d, &status, 1, PB_SHT_CRC_INIT);
+                return 0;
+        }
+        case 0x3780: { /* serial number */
+                const uint16_t sn[2] = { 0x1234, 0x5678 };
+
+                out_words(d, sn, 2, PB_SHT_CRC_INIT);
+                return 0;
+        }
+        case 0x30A2: /* soft reset */
+        case 0x3041: /* clear status */
+        case 0x3093: /* break */
+                return 0;
+        default:
+                return -ENXIO;
+        }
+}
+
+static const SimModel sim_sht3x = {
+        .name = "sht3x",
+        .quantities = 1u << PB_QUANTITY_TEMPERATURE | 1u << PB_QUANTITY_HUMIDITY,
+        .crc = true,
+        .reset = sht_reset,
+        .write = sht3x_write,
+        .read = sht_read,
+};
+
+static int sht4x_write(SimDevice *d, const uint8_t *buf, size_t len)
+{
+        if (still_busy(d, sht_complete) || len != 1)
+                return -ENXIO;
+        d->out_len = 0;
+        switch (buf[0]) {
+        case 0xFD: /* high, medium, low precision */
+        case 0xF6:
+        case 0xE0:
+                measure_begin(d, sht_complete);
+                return 0;
+        case 0x89: { /* serial number */
+                const uint16_t sn[2] = { 0x0F1E, 0x2D3C };
+
+                out_words(d, sn, 2, PB_SHT_CRC_INIT);
+                return 0;
+        }
+        case 0x94: /* soft reset */
+                return 0;
+        default:
+                return -ENXIO;
+        }
+}
+
+static const SimModel sim_sht4x = {
+        .name = "sht4x",
+        .quantities = 1u << PB_QUANTITY_TEMPERATURE | 1u << PB_QUANTITY_HUMIDITY,
+        .crc = true,
+        .reset = sht_reset,
+        .write = sht4x_write,
+        .read = sht_read,
+};
+
+#define SI_USER_DEFAULT_SI7021 0x3A
+#define SI_USER_DEFAULT_HTU21D 0x02
+
+static bool si_is_htu(const SimDevice *d);
+
+static void si_reset(SimDevice *d)
+{
+        d->out_len = 0;
+        d->measuring = false;
+        d->regs[0] = si_is_htu(d) ? SI_USER_DEFAULT_HTU21D : SI_USER_DEFAULT_SI7021; /* user register 1 */
+        d->r16[0] = 0;                                                               /* T of the last RH */
+}
+
+static void si_complete_rh(SimDevice *d)
+{
+        const uint16_t rh = (uint16_t)d->raw[PB_QUANTITY_HUMIDITY];
+
+        d->r16[0] = (uint16_t)d->raw[PB_QUANTITY_TEMPERATURE];
+        out_words(d, &rh, 1, PB_SI7021_CRC_INIT);
+}
+
+static void si_complete_t(SimDevice *d)
+{
+        const uint16_t t = (uint16_t)d->raw[PB_QUANTITY_TEMPERATURE];
+
+        out_words(d, &t, 1, PB_SI7021_CRC_INIT);
+}
+
+static int si_write(SimDevice *d, const uint8_t *buf, size_t len)
+{
+        if (still_busy(d, d->cmd == 0xF5 ? si_complete_rh : si_complete_t))
+                return -ENXIO; /* no-hold mode: not acknowledged while converting */
+        d->out_len = 0;
+        switch (buf[0]) {
+        case 0xF5:
+                d->cmd = 0xF5;
+                measure_begin(d, si_complete_rh);
+                return 0;
+        case 0xF3:
+                d->cmd = 0xF3;
+                measure_begin(d, si_complete_t);
+                return 0;
+        case 0xE0:
+                if (si_is_htu(d))
+                        return -ENXIO;
+                out_words(d, &d->r16[0], 1, -1); /* no CRC with this command */
+                return 0;
+        case 0xE7:
+                d->out[0] = d->regs[0];
+                d->out_len = 1;
+                return 0;
+        case 0xE6:
+                if (len < 2)
+                        return -ENXIO;
+                d->regs[0] = (uint8_t)((buf[1] & ~0x38) | (d->regs[0] & 0x38)); /* bits 5..3 reserved */
+                return 0;
+        case 0xFE:
+                si_reset(d);
+                return 0;
+        case 0xFA: {
+                const uint16_t sna[4] = { 0x00AA, 0x00BB, 0x00CC, 0x00DD };
+
+                if (len < 2 || buf[1] != 0x0F)
+                        return -ENXIO;
+                out_words(d, sna, 4, PB_SI7021_CRC_INIT);
+                return 0;
+        }
+        case 0xFC: {
+                const uint16_t snb[2] = { si_is_htu(d) ? 0x3200 : 0x15FF, 0xFFFF };
+
+                if (len < 2 || buf[1] != 0xC9)
+                        return -ENXIO;
+                out_words(d, snb, 2, PB_SI7021_CRC_INIT);
+                return 0;
+        }
+        default:
+                return -ENXIO;
+        }
+}
+
+static int si_read(SimDevice *d, uint8_t *buf, size_t len)
+{
+        return out_read(d, buf, len, d->cmd == 0xF5 ? si_complete_rh : si_complete_t);
+}
+
+static const SimModel sim_si7021 = {
+        .name = "si7021",
+        .quantities = 1u << PB_QUANTITY_TEMPERATURE | 1u << PB_QUANTITY_HUMIDITY,
+        .crc = true,
+        .reset = si_reset,
+        .write = si_write,
+        .read = si_read,
+};
+
+static const SimModel sim_htu21d = {
+        .name = "htu21d",
+        .quantities = 1u << PB_QUANTITY_TEMPERATURE | 1u << PB_QUANTITY_HUMIDITY,
+        .crc = true,
+        .reset = si_reset,
+        .write = si_write,
+        .read = si_read,
+};
+
+static bool si_is_htu(const SimDevice *d)
+{
+        return d->model == &sim_htu21d;
+}
+
+/* BH1750: regs[0] is the power state, r16[0] the data register. */
+static void bh_reset(SimDevice *d)
+{
+        d->regs[0] = 0; /* powered down */
+        d->r16[0] = 0;
+        d->measuring = false;
+}
+
+static void bh_complete(SimDevice *d)
+{
+        d->r16[0] = (uint16_t)d->raw[PB_QUANTITY_ILLUMINANCE];
+        if (d->cmd >= 0x20)
+                d->regs[0] = 0; /* one-time modes power down when done */
+}
+
+static int bh_write(SimDevice *d, const uint8_t *buf, size_t len)
+{
+        uint8_t c = buf[0];
+
+        if (len != 1)
+                return -ENXIO;
+        switch (c) {
+        case 0x00:
+                d->regs[0] = 0;
+                return 0;
+        case 0x01:
+                d->regs[0] = 1;
+                return 0;
+        case 0x07:
+                if (d->regs[0])
+                        d->r16[0] = 0; /* reset: only while powered on */
+                return 0;
+        case 0x10: /* continuous H, H2, L */
+        case 0x11:
+        case 0x13:
+        case 0x20: /* one time H, H2, L */
+        case 0x21:
+        case 0x23:
+                d->regs[0] = 1;
+                d->cmd = c;
+                measure_begin(d, bh_complete);
+                return 0;
+        default:
+                if ((c & 0xF8) == 0x40 || (c & 0xE0) == 0x60)
+                        return 0; /* MTreg: accepted, the simulation does not scale by it */
+                return -ENXIO;
+        }
+}
+
+static int bh_read(SimDevice *d, uint8_t *buf, size_t len)
+{
+        /* No busy indication: during a measurement the previous result. */
+        (void)poll_busy(d, bh_complete);
+        if (d->cmd >= 0x10 && d->cmd < 0x20 && !d->measuring)
+                d->r16[0] = (uint16_t)d->raw[PB_QUANTITY_ILLUMINANCE]; /* continuous */
+        r16_read(d, d->r16[0], buf, len);
+        return 0;
+}
+
+static const SimModel sim_bh1750 = {
+        .name = "bh1750",
+        .quantities = 1u << PB_QUANTITY_ILLUMINANCE,
+        .reset = bh_reset,
+        .write = bh_write,
+        .read = bh_read,
+};
+
+/* ------------------------------------------------------------------------ */
+/* i2c-stub: a passive cell array (see stub_get() below) */
+
+static void stub_reset(SimDevice *d)
+{
+        memset(d->words, 0, sizeof(d->words));
+        d->ptr = 0;
+}
+
+static int stub_msg(SimDevice *d, uint8_t *buf, size_t len)
+{
+        return -EOPNOTSUPP;
+}
+
+static int stub_write(SimDevice *d, const uint8_t *buf, size_t len)
+{
+        return -EOPNOTSUPP;
+}
+
+static const SimModel sim_i2c_stub = {
+        .name = "i2c-stub",
+        .cells = true,
+        .reset = stub_reset,
+        .write = stub_write,
+        .read = stub_msg,
+};
+
+/* ------------------------------------------------------------------------ */
 /* The device table */
 
 static const SimModel *const sim_models[] = {
-        &sim_bme280, &sim_bmp280, &sim_tmp102, &sim_mcp9808, &sim_ads1115,
+        &sim_bme280, &sim_bmp280, &sim_tmp102, &sim_mcp9808, &sim_ads1115,  &sim_sht3x,
+        &sim_sht4x,  &sim_si7021, &sim_htu21d, &sim_bh1750,  &sim_i2c_stub,
 };
 
 static const SimModel *sim_model_from_string(const char *name)
@@ -460,6 +816,14 @@ static void default_raw(SimDevice *d)
                 d->raw[PB_QUANTITY_TEMPERATURE] = 0x0190; /* 25.0 °C */
         } else if (m == &sim_ads1115) {
                 d->raw[PB_QUANTITY_VOLTAGE] = 13200; /* 1.65 V at ±4.096 V */
+        } else if (m == &sim_sht3x || m == &sim_sht4x) {
+                d->raw[PB_QUANTITY_TEMPERATURE] = 0x6666; /* 25.00 °C */
+                d->raw[PB_QUANTITY_HUMIDITY] = 0x8000;    /* SHT3x 50.00 %RH, SHT4x 56.50 %RH */
+        } else if (m == &sim_si7021 || m == &sim_htu21d) {
+                d->raw[PB_QUANTITY_TEMPERATURE] = 0x683A; /* 24.69 °C */
+                d->raw[PB_QUANTITY_HUMIDITY] = 0x4E85;    /* 32.34 %RH */
+        } else if (m == &sim_bh1750) {
+                d->raw[PB_QUANTITY_ILLUMINANCE] = 384; /* 320 lx */
         }
 }
 
@@ -470,8 +834,10 @@ static int sim_get(PbI2cBus *bus, uint16_t addr, SimDevice **ret)
 {
         SimDevice *d = sim_bus(bus)->devices[addr & SIM_ADDR_MAX];
 
-        if (!d || d->nak)
+        if (!d)
                 return -ENXIO;
+        if (d->error < 0)
+                return d->error;
         *ret = d;
         return 0;
 }
@@ -483,6 +849,8 @@ static int sim_msg_write(PbI2cBus *bus, uint16_t addr, const uint8_t *buf, size_
 
         if (r < 0)
                 return r;
+        if (d->model->cells)
+                return -EOPNOTSUPP; /* i2c-stub has no master_xfer */
         return d->model->write(d, buf, len);
 }
 
@@ -493,6 +861,8 @@ static int sim_msg_read(PbI2cBus *bus, uint16_t addr, uint8_t *buf, size_t len)
 
         if (r < 0)
                 return r;
+        if (d->model->cells)
+                return -EOPNOTSUPP;
         return d->model->read(d, buf, len);
 }
 
@@ -506,33 +876,93 @@ static int sim_write_read(PbI2cBus *bus, uint16_t addr, uint8_t reg, uint8_t *bu
         return sim_msg_read(bus, addr, buf, len);
 }
 
+/*
+ * The i2c-stub emulation works at the SMBus level, as the kernel's does
+ * (drivers/i2c/i2c-stub.c): 256 16-bit cells and a pointer; byte transfers use
+ * a cell's low byte, word transfers the whole cell, I2C block transfers the
+ * low bytes of consecutive cells. Returns the device if addr holds one (NULL
+ * otherwise, with *r set for a NAK).
+ */
+static SimDevice *stub_get(PbI2cBus *bus, uint16_t addr, int *r)
+{
+        SimDevice *d;
+
+        *r = sim_get(bus, addr, &d);
+        return *r >= 0 && d->model->cells ? d : NULL;
+}
+
 static int sim_read_byte(PbI2cBus *bus, uint16_t addr, uint8_t *ret)
 {
+        int r;
+        SimDevice *d = stub_get(bus, addr, &r);
+
+        if (r < 0)
+                return r;
+        if (d) {
+                *ret = (uint8_t)d->words[d->ptr++];
+                return 0;
+        }
         return sim_msg_read(bus, addr, ret, 1);
 }
 
 static int sim_write_byte(PbI2cBus *bus, uint16_t addr, uint8_t value)
 {
+        int r;
+        SimDevice *d = stub_get(bus, addr, &r);
+
+        if (r < 0)
+                return r;
+        if (d) {
+                d->ptr = value;
+                return 0;
+        }
         return sim_msg_write(bus, addr, &value, 1);
 }
 
 static int sim_read_byte_data(PbI2cBus *bus, uint16_t addr, uint8_t reg, uint8_t *ret)
 {
+        int r;
+        SimDevice *d = stub_get(bus, addr, &r);
+
+        if (r < 0)
+                return r;
+        if (d) {
+                *ret = (uint8_t)d->words[reg];
+                d->ptr = (uint8_t)(reg + 1);
+                return 0;
+        }
         return sim_write_read(bus, addr, reg, ret, 1);
 }
 
 static int sim_write_byte_data(PbI2cBus *bus, uint16_t addr, uint8_t reg, uint8_t value)
 {
         uint8_t buf[2] = { reg, value };
+        int r;
+        SimDevice *d = stub_get(bus, addr, &r);
 
+        if (r < 0)
+                return r;
+        if (d) {
+                d->words[reg] = (uint16_t)((d->words[reg] & 0xFF00) | value);
+                d->ptr = (uint8_t)(reg + 1);
+                return 0;
+        }
         return sim_msg_write(bus, addr, buf, 2);
 }
 
 static int sim_read_word_data(PbI2cBus *bus, uint16_t addr, uint8_t reg, uint16_t *ret)
 {
         uint8_t buf[2];
-        int r = sim_write_read(bus, addr, reg, buf, 2);
+        int r;
+        SimDevice *d = stub_get(bus, addr, &r);
 
+        if (r < 0)
+                return r;
+        if (d) {
+                *ret = d->words[reg];
+                return 0;
+        }
+        r = sim_write_read(bus, addr, reg, buf, 2);
         if (r < 0)
                 return r;
         *ret = (uint16_t)(buf[0] | buf[1] << 8); /* SMBus words: low byte first */
@@ -542,12 +972,33 @@ static int sim_read_word_data(PbI2cBus *bus, uint16_t addr, uint8_t reg, uint16_
 static int sim_write_word_data(PbI2cBus *bus, uint16_t addr, uint8_t reg, uint16_t value)
 {
         uint8_t buf[3] = { reg, (uint8_t)value, (uint8_t)(value >> 8) };
+        int r;
+        SimDevice *d = stub_get(bus, addr, &r);
 
+        if (r < 0)
+                return r;
+        if (d) {
+                d->words[reg] = value;
+                return 0;
+        }
         return sim_msg_write(bus, addr, buf, 3);
 }
 
 static int sim_read_i2c_block_data(PbI2cBus *bus, uint16_t addr, uint8_t reg, size_t len, uint8_t *buf)
 {
+        int r;
+        SimDevice *d = stub_get(bus, addr, &r);
+
+        if (r < 0)
+                return r;
+        if (d) {
+                /* The stub stops at the last cell: a short read. */
+                if (reg + len > 256)
+                        return -EIO;
+                for (size_t i = 0; i < len; i++)
+                        buf[i] = (uint8_t)d->words[reg + i];
+                return 0;
+        }
         return sim_write_read(bus, addr, reg, buf, len);
 }
 
@@ -555,7 +1006,18 @@ static int sim_write_i2c_block_data(PbI2cBus *bus, uint16_t addr, uint8_t reg, s
                                     const uint8_t *buf)
 {
         uint8_t msg[33];
+        int r;
+        SimDevice *d = stub_get(bus, addr, &r);
 
+        if (r < 0)
+                return r;
+        if (d) {
+                if (reg + len > 256)
+                        return -EINVAL;
+                for (size_t i = 0; i < len; i++)
+                        d->words[reg + i] = (uint16_t)((d->words[reg + i] & 0xFF00) | buf[i]);
+                return 0;
+        }
         msg[0] = reg;
         memcpy(msg + 1, buf, len);
         return sim_msg_write(bus, addr, msg, len + 1);
@@ -667,12 +1129,19 @@ static int sim_device(PbI2cBus *bus, uint16_t addr, SimDevice **ret)
 
 int pb_sim_i2c_set_nak(PbI2cBus *bus, uint16_t addr, bool nak)
 {
+        return pb_sim_i2c_set_error(bus, addr, nak ? -ENXIO : 0);
+}
+
+int pb_sim_i2c_set_error(PbI2cBus *bus, uint16_t addr, int error)
+{
         SimDevice *d;
         int r = sim_device(bus, addr, &d);
 
         if (r < 0)
                 return r;
-        d->nak = nak;
+        if (error > 0 || error < -4095)
+                return -EINVAL;
+        d->error = error;
         return 0;
 }
 

@@ -25,6 +25,11 @@ bool pb_i2c_bus_is_simulated(const PbI2cBus *bus);
 /*
  * Adds a simulated device of the given model name (as pb_sensor_model_from_string()
  * knows them) at addr, in its power-on state with plausible readings.
+ * The name "i2c-stub" adds a chip emulated as the kernel's i2c-stub does:
+ * 256 16-bit cells, all 0, that only SMBus transfers reach (byte transfers
+ * use a cell's low byte, word transfers the whole cell, I2C block transfers
+ * the low bytes of consecutive cells); nothing in it ever changes by itself,
+ * and plain I2C transfers to it fail with -EOPNOTSUPP.
  * Errors: -EOPNOTSUPP (not a simulated bus, or no simulation of that model),
  * -EEXIST (address taken), -EINVAL, -ENOMEM.
  */
@@ -38,6 +43,15 @@ int pb_sim_i2c_set_nak(PbI2cBus *bus, uint16_t addr, bool nak);
  * Test and Simulator helpers. All return -EOPNOTSUPP on a bus that is not
  * simulated and -ENOENT when no device sits at addr, besides what is listed.
  */
+
+/*
+ * Makes every transfer to the device at addr fail with error, a negative
+ * errno as the kernel would report it: -ENXIO or -EREMOTEIO (no acknowledge;
+ * what pb_sim_i2c_set_nak() sets), -ETIMEDOUT (a bus held low), -EBUSY (the
+ * address is bound to a kernel driver), -EIO; 0 makes it answer again.
+ * Errors: -EINVAL (error is not 0 or a negative errno).
+ */
+int pb_sim_i2c_set_error(PbI2cBus *bus, uint16_t addr, int error);
 
 /*
  * Which transfer types the adapter claims (PbI2cFunc bits; a new simulated

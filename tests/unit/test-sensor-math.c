@@ -208,6 +208,36 @@ START_TEST(test_bosch_v3_api_t_fine_differs_by_one)
 }
 END_TEST
 
+START_TEST(test_bosch_double)
+{
+        PbBme280Calib c;
+        PbBme280Double d;
+
+        /* V2 DOUBLE (computed from the datasheet routines; periph's float helpers are not these). */
+        pb_bme280_parse_calib(bosch[2].tp, bosch[2].h, &c);
+        pb_bme280_compensate_double(&c, 524112, 309104, 30987, &d);
+        /* (22.93127 °C × 5120 = 117408.1: one above the integer routine's 117407.) */
+        ck_assert_int_eq(d.t_fine, 117408);
+        ck_assert_double_near(d.t, 22.9312696432, 1e-9);
+        ck_assert_double_near(d.p, 100043.251275, 1e-6);
+        ck_assert_double_near(d.h, 63.1655249, 1e-7);
+        /* V3 DOUBLE: 25.0824779308 °C; 100653.258 Pa with the truncated t_fine. */
+        pb_bme280_parse_calib(bosch[3].tp, NULL, &c);
+        pb_bme280_compensate_double(&c, 519888, 415148, PB_BME280_ADC_SKIPPED_H, &d);
+        ck_assert_double_near(d.t, 25.0824779308, 1e-9);
+        ck_assert_double_near(d.p, 100653.258, 5e-4);
+        ck_assert_int_eq(d.t_fine, 128422);
+        /* V1: the integer routines (what the driver publishes) stay close to the double ones;
+         * their truncations put t_fine at 121449 against the double's 121457 (computed). */
+        pb_bme280_parse_calib(bosch[0].tp, bosch[0].h, &c);
+        pb_bme280_compensate_double(&c, 526700, 304428, 31350, &d);
+        ck_assert_int_eq(d.t_fine, 121457);
+        ck_assert_double_near(d.t, 23.72, 0.005);
+        ck_assert_double_near(d.p, 100942.6953, 0.5);
+        ck_assert_double_near(d.h, 65.3057, 0.005);
+}
+END_TEST
+
 START_TEST(test_bosch_v5_h4_h5_sign)
 {
         const uint8_t h[7] = { 0x6E, 0x01, 0x00, 0xF1, 0x2E, 0xFD, 0x1E };
@@ -486,6 +516,7 @@ static Suite *sensor_math_suite(void)
         tcase_add_test(tc, test_bosch_v1_si_values);
         tcase_add_loop_test(tc, test_bosch_v4_divergence, 0, (int)ELEMENTSOF_T(v4));
         tcase_add_test(tc, test_bosch_v3_api_t_fine_differs_by_one);
+        tcase_add_test(tc, test_bosch_double);
         tcase_add_test(tc, test_bosch_v5_h4_h5_sign);
         tcase_add_test(tc, test_bosch_humidity_clamped);
         tcase_add_test(tc, test_bosch_pressure_undefined_p1_zero);

@@ -93,6 +93,16 @@ static void sample_fails(PbSensor *s, int error, const char *words)
                       pb_sensor_get_error_detail(s), words);
 }
 
+/* start fails with error and a detail equal to words. */
+static void sample_fails_start(PbSensor *s, int error, const char *words)
+{
+        uint64_t usec;
+        int r = pb_sensor_start(s, &usec);
+
+        ck_assert_msg(r == error, "start: %d (%s), expected %d", r, pb_sensor_get_error_detail(s), error);
+        ck_assert_str_eq(pb_sensor_get_error_detail(s), words);
+}
+
 static void init_ok(PbSensor *s)
 {
         int r = pb_sensor_init(s);
@@ -463,6 +473,30 @@ START_TEST(test_bme280_nak_and_recovery)
         ck_assert_int_eq(pb_sim_i2c_set_nak(bus, 0x76, true), 0);
         ck_assert_int_eq(pb_sensor_collect(s, &smp), -ENXIO);
         ck_assert_ptr_nonnull(strstr(pb_sensor_get_error_detail(s), "register 0xf3"));
+}
+END_TEST
+
+START_TEST(test_bme280_other_transfer_errors)
+{
+        PbI2cBus *bus = new_default_bus();
+        PbSensor *s = new_sensor(bus, "bme280", 0x76), *a = new_sensor(bus, "bme280", 0);
+        uint64_t usec;
+
+        init_ok(s);
+        ck_assert_int_eq(pb_sim_i2c_set_error(bus, 0x76, -ETIMEDOUT), 0);
+        ck_assert_int_eq(pb_sensor_start(s, &usec), -ETIMEDOUT);
+        ck_assert_str_eq(pb_sensor_get_error_detail(s), "writing 0x01 to register 0xf2");
+        /* A kernel driver (bmp280 IIO) bound to the address: I2C_SLAVE says EBUSY. */
+        ck_assert_int_eq(pb_sim_i2c_set_error(bus, 0x76, -EBUSY), 0);
+        init_fails(s, -EBUSY,
+                   "reading register 0xd0: address 0x76 is in use by a kernel driver (see "
+                   "/sys/bus/i2c/devices/1-0076/driver)");
+        init_fails(
+                a, -EBUSY,
+                "tried BME280 at 0x76: address in use by a kernel driver; BME280 at 0x77: no acknowledge");
+        ck_assert_int_eq(pb_sim_i2c_set_error(bus, 0x76, 5), -EINVAL);
+        ck_assert_int_eq(pb_sim_i2c_set_error(bus, 0x76, 0), 0);
+        init_ok(s);
 }
 END_TEST
 
@@ -839,6 +873,315 @@ START_TEST(test_ads1115_converting_and_reset)
 }
 END_TEST
 
+/* ------------------------------------------------------------------------ */
+/* SHT3x / SHT4x */
+
+static const unsigned smbus_only = PB_I2C_FUNC_SMBUS_BYTE | PB_I2C_FUNC_SMBUS_BYTE_DATA |
+                                   PB_I2C_FUNC_SMBUS_WORD_DATA | PB_I2C_FUNC_SMBUS_I2C_BLOCK;
+
+START_TEST(test_sht3x)
+{
+        PbI2cBus *bus = new_bus();
+        PbSensor *s = new_sensor(bus, "sht3x", 0x44);
+        PbSample smp;
+
+        ck_assert_int_eq(pb_sim_i2c_add_device(bus, 0x44, "sht3x"), 0);
+        init_ok(s);
+        ck_assert_uint_eq(pb_sensor_get_quantities(s), QBIT(TEMPERATURE) | QBIT(HUMIDITY));
+        ck_assert_uint_eq(sample(s, &smp), 15500);
+        ck_assert_uint_eq(smp.mask, QBIT(TEMPERATURE) | QBIT(HUMIDITY));
+        /* VECTORS.md frame 66 66 93 80 00 a2: 25.00 °C, 50.00 %RH. */
+        ck_assert_double_eq(smp.value[PB_QUANTITY_TEMPERATURE], 25.0);
+        ck_assert_double_eq_tol(smp.value[PB_QUANTITY_HUMIDITY], 50.0008, 1e-4);
+        ck_assert_int_eq(pb_sim_i2c_set_raw(bus, 0x44, PB_QUANTITY_HUMIDITY, 0xFFFF), 0);
+        ck_assert_int_eq(pb_sim_i2c_set_raw(bus, 0x44, PB_QUANTITY_TEMPERATURE, 0x0000 + 0x1000), 0);
+        sample(s, &smp);
+        ck_assert_double_eq(smp.value[PB_QUANTITY_HUMIDITY], 100.0);
+        ck_assert_double_eq_tol(smp.value[PB_QUANTITY_TEMPERATURE], -45 + 175.0 * 0x1000 / 65535, 1e-12);
+}
+END_TEST
+
+START_TEST(test_sht3x_faults)
+{
+        PbI2cBus *bus = new_bus();
+        PbSensor *s = new_sensor(bus, "sht3x", 0x44);
+        PbSample smp = {};
+        uint64_t usec;
+
+        ck_assert_int_eq(pb_sim_i2c_add_device(bus, 0x44, "sht3x"), 0);
+        init_ok(s);
+        /* CRC mismatch, then good again. */
+        ck_assert_int_eq(pb_sim_i2c_corrupt_crc(bus, 0x44, 1), 0);
+        sample_fails(s, -EBADMSG, "CRC 0x6c, expected 0x93 on temperature word");
+        sample(s, &smp);
+        /* Read before the conversion is done: the chip NAKs. */
+        ck_assert_int_eq(pb_sim_i2c_set_busy(bus, 0x44, 1), 0);
+        sample_fails(s, -ENXIO, "reading the measurement");
+        ck_assert_int_eq(pb_sim_i2c_set_busy(bus, 0x44, 0), 0);
+        /* 0xffff: 130 °C, outside the operating range (a bus reading all ones, CRC and all). */
+        ck_assert_int_eq(pb_sim_i2c_set_raw(bus, 0x44, PB_QUANTITY_TEMPERATURE, 0xFFFF), 0);
+        sample_fails(s, -ERANGE, "implausible temperature 130.00 °C");
+        ck_assert_int_eq(pb_sim_i2c_set_raw(bus, 0x44, PB_QUANTITY_TEMPERATURE, 0x6666), 0);
+        /* Unplugged and back. */
+        ck_assert_int_eq(pb_sim_i2c_set_nak(bus, 0x44, true), 0);
+        ck_assert_int_eq(pb_sensor_start(s, &usec), -ENXIO);
+        ck_assert_str_eq(pb_sensor_get_error_detail(s), "sending the single-shot measurement command");
+        ck_assert_int_eq(pb_sensor_init(s), -ENXIO);
+        ck_assert_int_eq(pb_sim_i2c_set_nak(bus, 0x44, false), 0);
+        init_ok(s);
+        sample(s, &smp);
+        ck_assert_double_eq(smp.value[PB_QUANTITY_TEMPERATURE], 25.0);
+}
+END_TEST
+
+START_TEST(test_plain_i2c_chips_need_plain_i2c)
+{
+        static const char *const names[] = { "sht3x", "sht4x", "bh1750", "si7021", "htu21d" };
+        static const char *const labels[] = { "SHT3x", "SHT4x", "BH1750", "Si7021", "HTU21D" };
+        PbI2cBus *bus = new_bus();
+        PbSensor *s = new_sensor(bus, names[_i], 0);
+        char *want = t_fmt("adapter /dev/i2c-1 does not support plain I2C transfers, which the %s needs",
+                           labels[_i]);
+
+        ck_assert_uint_eq(pb_sensor_model_get_funcs(model(names[_i])), PB_I2C_FUNC_I2C);
+        ck_assert_int_eq(pb_sim_i2c_bus_set_funcs(bus, smbus_only), 0);
+        init_fails(s, -EOPNOTSUPP, want);
+        ck_assert_str_eq(pb_sensor_get_error_detail(s), want);
+}
+END_TEST
+
+START_TEST(test_sht4x)
+{
+        PbI2cBus *bus = new_bus();
+        PbSensor *s = new_sensor(bus, "sht4x", 0), *wrong = new_sensor(bus, "sht3x", 0x46);
+        PbSample smp;
+
+        ck_assert_int_eq(pb_sim_i2c_add_device(bus, 0x46, "sht4x"), 0);
+        init_ok(s);
+        ck_assert_uint_eq(pb_sensor_get_address(s), 0x46);
+        ck_assert_uint_eq(sample(s, &smp), 8300);
+        ck_assert_double_eq(smp.value[PB_QUANTITY_TEMPERATURE], 25.0);
+        ck_assert_double_eq_tol(smp.value[PB_QUANTITY_HUMIDITY], 56.5010, 1e-4);
+        /* RH clipped to 0..100. */
+        ck_assert_int_eq(pb_sim_i2c_set_raw(bus, 0x46, PB_QUANTITY_HUMIDITY, 0xFFFF), 0);
+        sample(s, &smp);
+        ck_assert_double_eq(smp.value[PB_QUANTITY_HUMIDITY], 100.0);
+        ck_assert_int_eq(pb_sim_i2c_set_raw(bus, 0x46, PB_QUANTITY_HUMIDITY, 0x0000), 0);
+        sample(s, &smp);
+        ck_assert_double_eq(smp.value[PB_QUANTITY_HUMIDITY], 0.0);
+        ck_assert_int_eq(pb_sim_i2c_corrupt_crc(bus, 0x46, 1), 0);
+        sample_fails(s, -EBADMSG, "on temperature word");
+        /* An SHT3x's two-byte status command is not acknowledged by an SHT4x. */
+        init_fails(wrong, -ENXIO, "sending the read status command");
+}
+END_TEST
+
+START_TEST(test_sht4x_serial_crc_mismatch_is_wrong_chip)
+{
+        PbI2cBus *bus = new_bus();
+        PbSensor *s = new_sensor(bus, "sht4x", 0x44);
+
+        ck_assert_int_eq(pb_sim_i2c_add_device(bus, 0x44, "sht4x"), 0);
+        ck_assert_int_eq(pb_sim_i2c_corrupt_crc(bus, 0x44, 1), 0);
+        init_fails(s, -ENODEV, "on serial number word: not an SHT4x");
+        init_ok(s);
+}
+END_TEST
+
+/* ------------------------------------------------------------------------ */
+/* Si7021 / HTU21D */
+
+START_TEST(test_si7021)
+{
+        PbI2cBus *bus = new_bus();
+        PbSensor *s = new_sensor(bus, "si7021", 0);
+        PbSample smp;
+
+        ck_assert_int_eq(pb_sim_i2c_add_device(bus, 0x40, "si7021"), 0);
+        init_ok(s);
+        ck_assert_ptr_eq(pb_sensor_get_model(s), model("si7021"));
+        ck_assert_uint_eq(pb_sensor_get_address(s), 0x40);
+        /* RH (12 ms) includes T (10.8 ms). */
+        ck_assert_uint_eq(sample(s, &smp), 22800);
+        /* Status bits cleared: 0x6838 and 0x4e84. */
+        ck_assert_double_eq_tol(smp.value[PB_QUANTITY_TEMPERATURE], 175.72 * 0x6838 / 65536 - 46.85, 1e-12);
+        ck_assert_double_eq_tol(smp.value[PB_QUANTITY_HUMIDITY], 125.0 * 0x4E84 / 65536 - 6, 1e-12);
+        ck_assert_double_eq_tol(smp.value[PB_QUANTITY_TEMPERATURE], 24.69, 0.01);
+        ck_assert_double_eq_tol(smp.value[PB_QUANTITY_HUMIDITY], 32.34, 0.01);
+        /* RH below 0 % (S < 3146) is clipped, as the datasheet advises. */
+        ck_assert_int_eq(pb_sim_i2c_set_raw(bus, 0x40, PB_QUANTITY_HUMIDITY, 0x0002), 0);
+        sample(s, &smp);
+        ck_assert_double_eq(smp.value[PB_QUANTITY_HUMIDITY], 0.0);
+        ck_assert_int_eq(pb_sim_i2c_set_raw(bus, 0x40, PB_QUANTITY_HUMIDITY, 0xFFFE), 0);
+        sample(s, &smp);
+        ck_assert_double_eq(smp.value[PB_QUANTITY_HUMIDITY], 100.0);
+}
+END_TEST
+
+START_TEST(test_si7021_faults)
+{
+        PbI2cBus *bus = new_bus();
+        PbSensor *s = new_sensor(bus, "si7021", 0x40);
+        PbSample smp;
+
+        ck_assert_int_eq(pb_sim_i2c_add_device(bus, 0x40, "si7021"), 0);
+        init_ok(s);
+        ck_assert_int_eq(pb_sim_i2c_corrupt_crc(bus, 0x40, 1), 0);
+        /* CRC-8 init 0x00 of 4e 85 is 0x6b. */
+        sample_fails(s, -EBADMSG, "CRC 0x94, expected 0x6b on humidity word");
+        ck_assert_int_eq(pb_sim_i2c_set_busy(bus, 0x40, 1), 0);
+        sample_fails(s, -ENXIO, "reading the humidity");
+        ck_assert_int_eq(pb_sim_i2c_set_busy(bus, 0x40, 0), 0);
+        ck_assert_int_eq(pb_sim_i2c_set_raw(bus, 0x40, PB_QUANTITY_TEMPERATURE, 0xFFFC), 0);
+        sample_fails(s, -ERANGE, "implausible temperature 128.86 °C");
+        ck_assert_int_eq(pb_sim_i2c_set_raw(bus, 0x40, PB_QUANTITY_TEMPERATURE, 0x683A), 0);
+        sample(s, &smp);
+}
+END_TEST
+
+START_TEST(test_htu21d)
+{
+        PbI2cBus *bus = new_bus();
+        PbSensor *s = new_sensor(bus, "htu21d", 0x40), *a = new_sensor(bus, "auto", 0);
+        PbSample smp = {};
+        uint64_t usec = 0;
+
+        ck_assert_int_eq(pb_sim_i2c_add_device(bus, 0x40, "htu21d"), 0);
+        init_ok(s);
+        ck_assert_ptr_eq(pb_sensor_get_model(s), model("htu21d"));
+        /* Temperature (50 ms), then humidity (16 ms) started by the first collect. */
+        ck_assert_int_eq(pb_sensor_start(s, &usec), 0);
+        ck_assert_uint_eq(usec, 50000);
+        ck_assert_int_eq(pb_sensor_collect(s, &smp), -EAGAIN);
+        ck_assert_uint_eq(pb_sensor_get_retry_usec(s), 16000);
+        ck_assert_str_eq(pb_sensor_get_error_detail(s), "humidity measurement started");
+        ck_assert_int_eq(pb_sensor_collect(s, &smp), 0);
+        ck_assert_uint_eq(smp.mask, QBIT(TEMPERATURE) | QBIT(HUMIDITY));
+        ck_assert_double_eq_tol(smp.value[PB_QUANTITY_TEMPERATURE], 24.69, 0.01);
+        ck_assert_double_eq_tol(smp.value[PB_QUANTITY_HUMIDITY], 32.34, 0.01);
+
+        /* Humidity not done yet at the second collect: the read is NAKed, still -EAGAIN. */
+        ck_assert_int_eq(pb_sensor_start(s, &usec), 0);
+        ck_assert_int_eq(pb_sim_i2c_set_busy(bus, 0x40, 1), 0);
+        ck_assert_int_eq(pb_sensor_collect(s, &smp), -EAGAIN);
+        ck_assert_int_eq(pb_sensor_collect(s, &smp), -EAGAIN);
+        ck_assert_uint_eq(pb_sensor_get_retry_usec(s), 1000);
+        ck_assert_ptr_nonnull(strstr(pb_sensor_get_error_detail(s), "in progress"));
+        ck_assert_int_eq(pb_sensor_collect(s, &smp), 0);
+        ck_assert_int_eq(pb_sim_i2c_set_busy(bus, 0x40, 0), 0);
+
+        /* A CRC error in either phase. */
+        ck_assert_int_eq(pb_sim_i2c_corrupt_crc(bus, 0x40, 1), 0);
+        sample_fails(s, -EBADMSG, "on temperature word");
+
+        /* model=auto finds it through the Si7021's id check. */
+        init_ok(a);
+        ck_assert_ptr_eq(pb_sensor_get_model(a), model("htu21d"));
+}
+END_TEST
+
+START_TEST(test_si7021_htu21d_cross_models)
+{
+        PbI2cBus *bus = new_bus();
+        PbSensor *s = new_sensor(bus, "htu21d", 0x40);
+
+        /* Both share commands and id read; the id tells which one is there. */
+        ck_assert_int_eq(pb_sim_i2c_add_device(bus, 0x40, "si7021"), 0);
+        init_ok(s);
+        ck_assert_ptr_eq(pb_sensor_get_model(s), model("si7021"));
+}
+END_TEST
+
+/* ------------------------------------------------------------------------ */
+/* BH1750 */
+
+START_TEST(test_bh1750)
+{
+        PbI2cBus *bus = new_bus();
+        PbSensor *s = new_sensor(bus, "bh1750", 0);
+        PbSample smp;
+
+        ck_assert_int_eq(pb_sim_i2c_add_device(bus, 0x5C, "bh1750"), 0);
+        init_ok(s);
+        ck_assert_uint_eq(pb_sensor_get_address(s), 0x5C);
+        ck_assert_uint_eq(pb_sensor_get_quantities(s), QBIT(ILLUMINANCE));
+        ck_assert_uint_eq(sample(s, &smp), 180000);
+        ck_assert_uint_eq(smp.mask, QBIT(ILLUMINANCE));
+        ck_assert_double_eq(smp.value[PB_QUANTITY_ILLUMINANCE], 320.0);
+        /* Datasheet example: 0x8390 -> 28067 lx. */
+        ck_assert_int_eq(pb_sim_i2c_set_raw(bus, 0x5C, PB_QUANTITY_ILLUMINANCE, 0x8390), 0);
+        sample(s, &smp);
+        ck_assert_double_eq_tol(smp.value[PB_QUANTITY_ILLUMINANCE], 28066.67, 0.005);
+        ck_assert_int_eq(pb_sim_i2c_set_nak(bus, 0x5C, true), 0);
+        sample_fails_start(s, -ENXIO, "sending the one-time H-resolution measurement command");
+}
+END_TEST
+
+/* ------------------------------------------------------------------------ */
+/* model=auto over several chips */
+
+START_TEST(test_auto_probe_order)
+{
+        PbI2cBus *bus = new_bus();
+        PbSensor *any = new_sensor(bus, "auto", 0), *at40 = new_sensor(bus, "auto", 0x40),
+                 *at44 = new_sensor(bus, "auto", 0x44), *at45 = new_sensor(bus, "auto", 0x45);
+
+        ck_assert_int_eq(pb_sim_i2c_add_device(bus, 0x18, "mcp9808"), 0);
+        ck_assert_int_eq(pb_sim_i2c_add_device(bus, 0x40, "si7021"), 0);
+        ck_assert_int_eq(pb_sim_i2c_add_device(bus, 0x44, "sht4x"), 0);
+        ck_assert_int_eq(pb_sim_i2c_add_device(bus, 0x45, "sht3x"), 0);
+        init_ok(any);
+        ck_assert_ptr_eq(pb_sensor_get_model(any), model("mcp9808"));
+        init_ok(at40);
+        ck_assert_ptr_eq(pb_sensor_get_model(at40), model("si7021"));
+        init_ok(at44);
+        ck_assert_ptr_eq(pb_sensor_get_model(at44), model("sht4x"));
+        init_ok(at45);
+        ck_assert_ptr_eq(pb_sensor_get_model(at45), model("sht3x"));
+}
+END_TEST
+
+START_TEST(test_auto_nothing_found)
+{
+        PbI2cBus *bus = new_bus();
+        PbSensor *s = new_sensor(bus, "auto", 0);
+
+        init_fails(s, -ENXIO,
+                   "tried BME280 at 0x76: no acknowledge; BME280 at 0x77: no acknowledge; MCP9808 at 0x18");
+        ck_assert_ptr_null(pb_sensor_get_model(s));
+        ck_assert_uint_eq(pb_sensor_get_address(s), 0);
+}
+END_TEST
+
+START_TEST(test_auto_at_address_of_unreachable_models)
+{
+        PbI2cBus *bus = new_bus();
+        PbSensor *at44 = new_sensor(bus, "auto", 0x44), *at40 = new_sensor(bus, "auto", 0x40);
+
+        ck_assert_int_eq(pb_sim_i2c_bus_set_funcs(bus, smbus_only), 0);
+        init_fails(
+                at44, -EOPNOTSUPP,
+                "adapter /dev/i2c-1 does not support plain I2C transfers, which the SHT3x and SHT4x need");
+        init_fails(at40, -EOPNOTSUPP,
+                   "adapter /dev/i2c-1 does not support plain I2C transfers, which the Si7021 needs");
+}
+END_TEST
+
+START_TEST(test_auto_on_smbus_only_adapter)
+{
+        PbI2cBus *bus = new_bus();
+        PbSensor *s = new_sensor(bus, "auto", 0);
+
+        ck_assert_int_eq(pb_sim_i2c_add_device(bus, 0x44, "sht3x"), 0);
+        ck_assert_int_eq(pb_sim_i2c_add_device(bus, 0x77, "bme280"), 0);
+        ck_assert_int_eq(pb_sim_i2c_bus_set_funcs(bus, smbus_only), 0);
+        /* The SHT3x cannot be reached without plain I2C: not probed, no error from it. */
+        init_ok(s);
+        ck_assert_ptr_eq(pb_sensor_get_model(s), model("bme280"));
+        ck_assert_uint_eq(pb_sensor_get_address(s), 0x77);
+}
+END_TEST
+
 static Suite *sensor_suite(void)
 {
         Suite *s = suite_create("sensor");
@@ -868,6 +1211,7 @@ static Suite *sensor_suite(void)
         tcase_add_test(tc, test_bmp280_found_as_bme280);
         tcase_add_test(tc, test_bmp280_model_on_a_bme280);
         tcase_add_test(tc, test_bme280_nak_and_recovery);
+        tcase_add_test(tc, test_bme280_other_transfer_errors);
         tcase_add_test(tc, test_bme280_skipped_measurement);
         tcase_add_test(tc, test_bme280_reset_data_registers_are_no_data);
         tcase_add_test(tc, test_bme280_implausible);
@@ -890,6 +1234,28 @@ static Suite *sensor_suite(void)
         tcase_add_test(tc, test_ads1115_options);
         tcase_add_loop_test(tc, test_ads1115_gain_rows, 0, 6);
         tcase_add_test(tc, test_ads1115_converting_and_reset);
+        suite_add_tcase(s, tc);
+
+        tc = tcase_create("command-chips");
+        tcase_add_checked_fixture(tc, NULL, t_run_deferred);
+        tcase_add_test(tc, test_sht3x);
+        tcase_add_test(tc, test_sht3x_faults);
+        tcase_add_loop_test(tc, test_plain_i2c_chips_need_plain_i2c, 0, 5);
+        tcase_add_test(tc, test_sht4x);
+        tcase_add_test(tc, test_sht4x_serial_crc_mismatch_is_wrong_chip);
+        tcase_add_test(tc, test_si7021);
+        tcase_add_test(tc, test_si7021_faults);
+        tcase_add_test(tc, test_htu21d);
+        tcase_add_test(tc, test_si7021_htu21d_cross_models);
+        tcase_add_test(tc, test_bh1750);
+        suite_add_tcase(s, tc);
+
+        tc = tcase_create("auto");
+        tcase_add_checked_fixture(tc, NULL, t_run_deferred);
+        tcase_add_test(tc, test_auto_probe_order);
+        tcase_add_test(tc, test_auto_nothing_found);
+        tcase_add_test(tc, test_auto_on_smbus_only_adapter);
+        tcase_add_test(tc, test_auto_at_address_of_unreachable_models);
         suite_add_tcase(s, tc);
 
         return s;
