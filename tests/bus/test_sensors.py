@@ -425,6 +425,35 @@ def test_adapter_lacking_a_transfer_type_is_said_in_words(pinbus):
     wait_online(c, ROOM, True, timeout=15)
 
 
+MODELS = [  # model, address, the quantities it publishes
+    ("bmp280", 0x77, {"temperature", "pressure"}),
+    ("tmp102", 0x49, {"temperature"}),
+    ("mcp9808", 0x18, {"temperature"}),
+    ("ads1115", 0x4a, {"voltage"}),
+    ("sht3x", 0x44, {"temperature", "humidity"}),
+    ("sht4x", 0x44, {"temperature", "humidity"}),
+    ("bh1750", 0x23, {"illuminance"}),
+    ("si7021", 0x40, {"temperature", "humidity"}),
+    ("htu21d", 0x40, {"temperature", "humidity"}),
+]
+
+
+@pytest.mark.pinbusd(start=False)
+@pytest.mark.parametrize("model,address,quantities", MODELS, ids=[m[0] for m in MODELS])
+def test_every_model_on_the_simulator(pinbus, model, address, quantities):
+    # The device is plugged in after the daemon started: the sensor comes online by itself.
+    pinbus.daemon.write_config(f"[sensor s]\nmodel = {model}\nbus = 1\naddress = {address}\ninterval = 100ms\n")
+    pinbus.daemon.start()
+    c = pinbus.bus
+    s = sensor_path("s")
+    wait_until(lambda: prop(c, s, "LastError") != "", 10, "the first failure")
+    c.call(ROOT, SIMULATOR, "AddI2cDevice", "uqs", 1, address, model)
+    wait_online(c, s, True, timeout=15)
+    values = read(c, s)
+    assert set(values) == quantities, values
+    assert prop(c, s, "Model") == model
+
+
 # --- the simulator's I2C methods --------------------------------------------------
 
 @pytest.mark.pinbusd(config=CONFIG)
