@@ -507,7 +507,11 @@ static void sensor_collect(Sensor *s)
         r = pb_sensor_collect(s->pb, &sample);
         if (r == -EAGAIN && s->polls < SENSOR_POLLS_MAX) {
                 s->polls++;
-                sensor_arm(s, now_monotonic(s) + MAX(s->measure_usec / 4, USEC_PER_MSEC));
+                /* The driver may know when to look again (an HTU21D's humidity conversion starts
+                 * only once its temperature is read); else a quarter of the measurement time. */
+                uint64_t retry = pb_sensor_get_retry_usec(s->pb);
+
+                sensor_arm(s, now_monotonic(s) + (retry ?: MAX(s->measure_usec / 4, USEC_PER_MSEC)));
                 return;
         }
         if (r == -EAGAIN)
@@ -607,8 +611,39 @@ int sensors_new(Daemon *d)
         return 0;
 }
 
+/* The loop is ending: answer the Read() calls still waiting while the bus can carry the answers
+ * (sd-bus flushes and closes the connection in its own exit handler, which runs after this one). */
+static int on_loop_exit(sd_event_source *es, void *userdata)
+{
+        Daemon *d = userdata;
+
+        for (size_t i = 0; i < d->n_sensors; i++) {
+                Sensor *s = d->sensors[i];
+
+                sensor_disarm(s);
+                sensor_reply_error(s, PB_ERROR_IO, "Sensor %s: pinbusd is stopping; no sample was taken",
+                                   s->name);
+        }
+        return 0;
+}
+
 void sensors_start(Daemon *d)
 {
+        sd_event_source *es = NULL;
+        int r;
+
+        r = sd_event_add_exit(d->event, &es, on_loop_exit, d);
+        if (r >= 0)
+                r = sd_event_source_set_priority(es, SD_EVENT_PRIORITY_IMPORTANT);
+        if (r >= 0)
+                r = sd_event_source_set_floating(es, true);
+        sd_event_source_unref(es);
+        if (r < 0)
+                log_warning(
+                        "Cannot watch for the end of the event loop: %s; Read() calls waiting then get no "
+                        "answer",
+                        strerror(-r));
+
         for (size_t i = 0; i < d->n_sensors; i++) {
                 Sensor *s = d->sensors[i];
 

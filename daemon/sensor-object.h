@@ -12,9 +12,10 @@
  *       ^                                                                                 |
  *       +------------- publish (Values, Timestamp), next sample one interval later <-------+
  *
- * collect() answering -EAGAIN (still measuring) is polled again every quarter
- * of the measurement time (at least 1 ms), at most SENSOR_POLLS_MAX times;
- * then it is a timeout (-ETIMEDOUT). Any failure (adapter missing, NAK,
+ * collect() answering -EAGAIN (still measuring) is polled again after the
+ * time the driver says (pb_sensor_get_retry_usec()) or else every quarter of
+ * the measurement time (at least 1 ms), at most SENSOR_POLLS_MAX times; then
+ * it is a timeout (-ETIMEDOUT). Any failure (adapter missing, NAK,
  * timeout, CRC mismatch, implausible reading, wrong chip id, adapter lacking a
  * transfer type) sets Online=false and LastError, and the sensor is retried
  * (init, then start) after a backoff that starts at min(interval, 1 s) and
@@ -45,7 +46,9 @@
 /* Creates the sensor objects of d->config (no bus traffic yet). Errors: -ENOMEM. */
 int sensors_new(Daemon *d);
 
-/* Schedules every sensor's first sample now. */
+/* Schedules every sensor's first sample now, and makes the end of the event
+ * loop answer the Read() calls still waiting (IOError "pinbusd is stopping"),
+ * before sd-bus closes the connection. */
 void sensors_start(Daemon *d);
 
 /* Frees every sensor (failing the Read() calls still waiting, so no caller is

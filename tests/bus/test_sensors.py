@@ -10,6 +10,7 @@ import subprocess
 import time
 
 import dbus
+import dbus.exceptions
 import pytest
 
 from conftest import (E_INVALID_ARGS, PROPERTIES, ROOT, SIMULATOR, dbus_error, native, path_encode,
@@ -501,6 +502,25 @@ def test_good_sensor_config_is_accepted_without_hardware(tmp_path):
                        text=True, stdin=subprocess.DEVNULL, timeout=scaled(20))
     assert p.returncode == 0, p.stderr
     assert "3 sensors" in p.stdout, p.stdout
+
+
+@pytest.mark.pinbusd(config="[sensor light]\nmodel = bh1750\nbus = 1\naddress = 0x23\ninterval = 1h\n")
+def test_stop_answers_waiting_reads(pinbus):
+    c = pinbus.bus
+    light = sensor_path("light")
+    c.call(ROOT, SIMULATOR, "AddI2cDevice", "uqs", 1, 0x23, "bh1750")
+    wait_online(c, light, True, timeout=15)
+    # A BH1750 measurement takes 180 ms: the Read() waits for it when the daemon is told to stop.
+    done = []
+    c.conn.call_async("io.pinbus1", light, SENSOR, "Read", "", (), reply_handler=done.append,
+                      error_handler=done.append, timeout=scaled(10))
+    c.ping()  # the daemon has the Read() in hand
+    pinbus.daemon.stop_ok()
+    wait_until(lambda: done, 10, "an answer to the waiting Read()")
+    e = done[0]
+    assert isinstance(e, dbus.exceptions.DBusException), e
+    assert e.get_dbus_name() == "io.pinbus1.Error.IOError", e
+    assert "light" in e.get_dbus_message() and "stopping" in e.get_dbus_message()
 
 
 @pytest.mark.pinbusd(config=CONFIG)
