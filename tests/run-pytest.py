@@ -106,7 +106,7 @@ def main(argv):
     code = int(pytest.main(args, plugins=[outcomes]))
     if code in (0, 5) and outcomes.ran == 0 and outcomes.skips:
         shutil.rmtree(basetemp, ignore_errors=True)
-        print(f"SKIP: {outcomes.skips[0]}")
+        print(f"SKIP: {outcomes.skips[0].removeprefix('Skipped: ')}")
         return EXIT_SKIP
     if code == 0:
         shutil.rmtree(basetemp, ignore_errors=True)
