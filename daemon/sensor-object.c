@@ -153,7 +153,8 @@ static const char *errno_name(int e)
  * LastError: "<ERRNO>: <what happened> [: <driver detail>]", naming the adapter, the
  * address and the model, e.g. "ENXIO: no acknowledge from /dev/i2c-1 address 0x76 (bme280)".
  */
-static char *sensor_error_text(const Sensor *s, int r, SensorPhase phase, const char *detail)
+static char *sensor_error_text(const Sensor *s, int r, SensorPhase phase, const char *detail,
+                               bool adapter_gone)
 {
         _cleanup_free_ char *where = NULL, *what = NULL;
         char *text = NULL;
@@ -200,9 +201,9 @@ static char *sensor_error_text(const Sensor *s, int r, SensorPhase phase, const 
                         k = asprintf(&what, "implausible reading from %s", where);
                         break;
                 case -ENODEV:
-                        k = phase == PHASE_INIT && !isempty(detail)
-                                    ? asprintf(&what, "not the expected device at %s", where)
-                                    : asprintf(&what, "adapter %s went away", s->bus_path);
+                        k = adapter_gone || phase != PHASE_INIT
+                                    ? asprintf(&what, "adapter %s went away", s->bus_path)
+                                    : asprintf(&what, "not the expected device at %s", where);
                         break;
                 case -EOPNOTSUPP:
                         /* The driver's detail names the missing transfer types in words. */
@@ -350,13 +351,18 @@ static void sensor_fail(Sensor *s, int r, SensorPhase phase)
         const char *detail = phase == PHASE_OPEN || !s->pb ? "" : pb_sensor_get_error_detail(s->pb);
         char *changed[3] = {};
         size_t n = 0;
-        bool was_online = s->online, new_error;
+        bool was_online = s->online, new_error, adapter_gone;
         uint64_t delay;
 
         s->state = SENSOR_IDLE;
         s->initialized = false; /* re-run pb_sensor_init() before the next start */
 
-        text = sensor_error_text(s, r, phase, detail);
+        /* A kernel adapter that went away (its module unloaded, a USB adapter unplugged) takes its
+         * /dev node with it: the open fd is useless, open it afresh at the next attempt. */
+        adapter_gone = phase != PHASE_OPEN && s->bus && !pb_i2c_bus_is_simulated(s->bus) &&
+                       access(pb_i2c_bus_get_path(s->bus), F_OK) < 0 && errno == ENOENT;
+
+        text = sensor_error_text(s, r, phase, detail, adapter_gone);
         if (!text)
                 text = strdup("ENOMEM: out of memory");
         new_error = text && !streq(s->last_error, text);
@@ -382,11 +388,8 @@ static void sensor_fail(Sensor *s, int r, SensorPhase phase)
 
         sensor_reply_error(s, PB_ERROR_SENSOR_OFFLINE, "Sensor %s is offline: %s", s->name, s->last_error);
 
-        /* An adapter that went away is reopened next time; a wrong chip id (-ENODEV with the driver's
-         * words on what it found) is not the adapter's fault. */
-        if (r == -ENODEV && s->bus && phase != PHASE_OPEN && isempty(detail) &&
-            !pb_i2c_bus_is_simulated(s->bus))
-                daemon_drop_i2c_bus(s->daemon, s->bus);
+        if (adapter_gone)
+                daemon_drop_i2c_bus(s->daemon, s->bus); /* (after the last use of detail) */
 
         s->failures++;
         delay = sensor_backoff_us(s);

@@ -116,3 +116,31 @@ def test_absent_device_and_adapter_on_the_kernel(pinbus, stub):
     assert err.split(":")[0] in ("ENXIO", "EREMOTEIO") and f"/dev/i2c-{stub} address 0x4f" in err, err
     assert prop(c, nobus, "LastError").startswith("ENOENT: no such adapter /dev/i2c-250")
     assert prop(c, gone, "Online") is False and prop(c, nobus, "Online") is False
+
+
+@pytest.mark.pinbusd(simulate=False, start=False)
+def test_adapter_going_away_and_coming_back(pinbus, stub):
+    if os.geteuid() != 0 or not shutil.which("modprobe"):
+        pytest.skip("unloading i2c-stub needs root and modprobe")
+    start(pinbus, f"[sensor room]\nmodel = bme280\nbus = {stub}\naddress = 0x76\ninterval = 100ms\n")
+    c = pinbus.bus
+    room = path_encode("/io/pinbus1/sensor", "room")
+    wait_until(lambda: prop(c, room, "Online"), 10, "room online")
+    p = subprocess.run(["modprobe", "-r", "i2c-stub"], capture_output=True, text=True)
+    if p.returncode:
+        pytest.skip(f"cannot unload i2c-stub: {p.stderr.strip()}")
+    try:
+        wait_until(lambda: not prop(c, room, "Online"), 10, "room offline")
+        err = prop(c, room, "LastError")
+        assert f"/dev/i2c-{stub}" in err, err
+    finally:
+        subprocess.run(["modprobe", "i2c-stub", "chip_addr=0x76,0x48"], check=True, capture_output=True)
+    if find_stub() != stub:
+        pytest.skip(f"i2c-stub came back as another bus than i2c-{stub}")
+    for args in V1_PRESET:
+        i2cset(stub, 0x76, *args)
+    i2cset(stub, 0x48, "0x00", "0x0019", "w")
+    # The backoff is capped at 32 intervals (3.2 s): the reopened adapter is found by then.
+    wait_until(lambda: prop(c, room, "Online"), 15, "room back online on the reloaded adapter")
+    assert_v1(read(c, room))
+    assert "went away" in pinbus.daemon.log_text() or "no such adapter" in pinbus.daemon.log_text()
