@@ -195,6 +195,27 @@ static int method_set_device_busy(sd_bus_message *m, void *userdata, sd_bus_erro
         return sd_bus_reply_method_return(m, NULL);
 }
 
+static int method_get_device_conversions(sd_bus_message *m, void *userdata, sd_bus_error *error)
+{
+        PbI2cBus *bus;
+        uint16_t addr;
+        unsigned n;
+        int r;
+
+        r = read_i2c_device(userdata, m, &bus, &addr, error);
+        if (r < 0)
+                return r;
+        r = pb_sim_i2c_get_conversions(bus, addr, &n);
+        if (r == -ENOENT)
+                return sd_bus_error_setf(error, PB_ERROR_NO_SUCH_DEVICE,
+                                         "No simulated device at address 0x%02" PRIx16 " on %s", addr,
+                                         pb_i2c_bus_get_path(bus));
+        if (r < 0)
+                return bus_error_errno(error, r, "count the measurements of simulated device on",
+                                       pb_i2c_bus_get_path(bus));
+        return sd_bus_reply_method_return(m, "u", (uint32_t)n);
+}
+
 static const struct {
         const char *name;
         PbI2cFunc func;
@@ -278,6 +299,9 @@ static int method_set_adapter_funcs(sd_bus_message *m, void *userdata, sd_bus_er
  *           each measurement started from now on reports "still measuring" polls times before
  *           it is ready (0: ready at the first look); more than the daemon's poll limit (8)
  *           makes measurements time out
+ *   GetDeviceConversions(u bus, q address) -> u conversions
+ *           how many measurements the device has completed since it was added (a BME280
+ *           counts one per forced-mode conversion)
  *   SetAdapterFuncs(u bus, as funcs)
  *           the transfer types the adapter supports from now on: "i2c" (plain I2C),
  *           "smbus-byte", "smbus-byte-data", "smbus-word-data", "smbus-i2c-block" (all of them
@@ -296,6 +320,9 @@ static const sd_bus_vtable simulator_vtable[] = {
                                 SD_BUS_NO_RESULT, method_set_device_raw, SD_BUS_VTABLE_UNPRIVILEGED),
         SD_BUS_METHOD_WITH_ARGS("SetDeviceBusy", SD_BUS_ARGS("u", bus, "q", address, "u", polls),
                                 SD_BUS_NO_RESULT, method_set_device_busy, SD_BUS_VTABLE_UNPRIVILEGED),
+        SD_BUS_METHOD_WITH_ARGS("GetDeviceConversions", SD_BUS_ARGS("u", bus, "q", address),
+                                SD_BUS_RESULT("u", conversions), method_get_device_conversions,
+                                SD_BUS_VTABLE_UNPRIVILEGED),
         SD_BUS_METHOD_WITH_ARGS("SetAdapterFuncs", SD_BUS_ARGS("u", bus, "as", funcs), SD_BUS_NO_RESULT,
                                 method_set_adapter_funcs, SD_BUS_VTABLE_UNPRIVILEGED),
         SD_BUS_METHOD_WITH_ARGS("AddI2cDevice", SD_BUS_ARGS("u", bus, "q", address, "s", model),

@@ -63,6 +63,10 @@ def set_nak(client, address, nak, bus=1):
     client.call(ROOT, SIMULATOR, "SetDeviceNak", "uqb", bus, address, nak)
 
 
+def conversions(client, address, bus=1):
+    return int(client.call(ROOT, SIMULATOR, "GetDeviceConversions", "uq", bus, address))
+
+
 def wait_online(client, path, online=True, timeout=10):
     wait_until(lambda: prop(client, path, "Online") is online, timeout,
                f"{path} to be {'online' if online else 'offline'}")
@@ -150,6 +154,7 @@ def test_concurrent_reads_share_one_measurement(pinbus):
     c = pinbus.bus
     wait_online(c, ROOM)
     rec = pinbus.recorder(c).watch_properties(ROOM)
+    before = conversions(c, 0x76)
     replies, errors = [], []
     n = 10
     for _ in range(n):
@@ -165,6 +170,8 @@ def test_concurrent_reads_share_one_measurement(pinbus):
     # With an hour's interval, only the Read() calls caused samples; calls that arrived while a
     # measurement was in progress shared it.
     assert 1 <= len(samples) < n, samples
+    # Every sample was one forced-mode conversion of the chip, never a stale register.
+    assert conversions(c, 0x76) - before == len(samples)
 
 
 @pytest.mark.pinbusd(config=CONFIG)
@@ -203,6 +210,8 @@ def test_values_emitted_once_per_sample(pinbus):
     assert stamps == sorted(set(stamps)), stamps
     # No Timestamp without Values either.
     assert all("Values" in ch for ch in changes if "Timestamp" in ch)
+    # One forced-mode conversion per sample (the TMP102 at 0x48 is another device).
+    assert conversions(c, 0x76) >= len(with_values)
     # A sample every 200 ms, not more.
     assert len(with_values) <= elapsed / 0.2 + 2, (len(with_values), elapsed)
 

@@ -141,6 +141,7 @@ WRITES = [
     ("Simulator.AddI2cDevice", (BUS_NAME, "/io/pinbus1", "io.pinbus1.Simulator", "AddI2cDevice", "uqs", [1, 0x49, "tmp102"])),
     ("Simulator.SetDeviceRaw", (BUS_NAME, "/io/pinbus1", "io.pinbus1.Simulator", "SetDeviceRaw", "uqsu", [1, 0x48, "temperature", 0x1900])),
     ("Simulator.SetDeviceBusy", (BUS_NAME, "/io/pinbus1", "io.pinbus1.Simulator", "SetDeviceBusy", "uqu", [1, 0x48, 0])),
+    ("Simulator.GetDeviceConversions", (BUS_NAME, "/io/pinbus1", "io.pinbus1.Simulator", "GetDeviceConversions", "uq", [1, 0x48])),
     ("Simulator.SetAdapterFuncs", (BUS_NAME, "/io/pinbus1", "io.pinbus1.Simulator", "SetAdapterFuncs", "uas", [1, ["i2c", "smbus-byte", "smbus-byte-data", "smbus-word-data", "smbus-i2c-block"]])),
 ]
 
