@@ -54,6 +54,7 @@ typedef struct Parser {
         bool section_ignored; /* the current section is bad: its keys are not checked */
         OutputConfig *output; /* the current [output] section */
         ButtonConfig *button; /* the current [button] section */
+        SensorConfig *sensor; /* the current [sensor] section */
         char **keys;          /* keys seen in the current section */
         char *last_key;       /* the previous one */
 } Parser;
@@ -115,6 +116,7 @@ static LineKind classify_line(Parser *p, char *str, int num)
         p->section_ignored = true;
         p->output = NULL;
         p->button = NULL;
+        p->sensor = NULL;
         end = strchr(s, ']');
         if (!end) {
                 parser_error(p, p->lineno, "section header without ']'");
@@ -272,6 +274,7 @@ static void parser_begin_section(Parser *p, const char *section)
         p->section_ignored = true;
         p->output = NULL;
         p->button = NULL;
+        p->sensor = NULL;
         p->last_key = mfree(p->last_key);
         strv_free(p->keys);
         p->keys = NULL;
@@ -284,14 +287,11 @@ static void parser_begin_section(Parser *p, const char *section)
         while (is_blank(*name))
                 name++;
 
-        if (streq(kind, "sensor")) {
-                parser_error(p, p->lineno, "[%s] sections are not supported by this version of pinbusd",
-                             kind);
-                return;
-        }
-        if (!streq(kind, "output") && !streq(kind, "button")) {
-                parser_error(p, p->lineno,
-                             "unknown section type '%s' (expected [output NAME] or [button NAME])", kind);
+        if (!streq(kind, "output") && !streq(kind, "button") && !streq(kind, "sensor")) {
+                parser_error(
+                        p, p->lineno,
+                        "unknown section type '%s' (expected [output NAME], [button NAME] or [sensor NAME])",
+                        kind);
                 return;
         }
         if (isempty(name)) {
@@ -308,8 +308,12 @@ static void parser_begin_section(Parser *p, const char *section)
                 const OutputConfig *dup = config_find_output(p->config, name);
 
                 dup_source = dup ? dup->source : NULL;
-        } else {
+        } else if (streq(kind, "button")) {
                 const ButtonConfig *dup = config_find_button(p->config, name);
+
+                dup_source = dup ? dup->source : NULL;
+        } else {
+                const SensorConfig *dup = config_find_sensor(p->config, name);
 
                 dup_source = dup ? dup->source : NULL;
         }
@@ -324,9 +328,12 @@ static void parser_begin_section(Parser *p, const char *section)
         if (streq(kind, "output")) {
                 p->output = config_add_output(p->config, name, source);
                 p->section_ignored = p->output == NULL;
-        } else {
+        } else if (streq(kind, "button")) {
                 p->button = config_add_button(p->config, name, source);
                 p->section_ignored = p->button == NULL;
+        } else {
+                p->sensor = config_add_sensor(p->config, name, source);
+                p->section_ignored = p->sensor == NULL;
         }
 }
 
@@ -370,7 +377,7 @@ static int parse_duration_key(Parser *p, const char *key, const char *value, uin
         if (r < 0) {
                 parser_error(
                         p, p->lineno,
-                        "invalid duration '%s' for '%s': expected a number and a unit (us, ms, s, min), "
+                        "invalid duration '%s' for '%s': expected a number and a unit (us, ms, s, min, h), "
                         "e.g. 20ms, or 0",
                         value, key);
                 return r;
@@ -473,6 +480,19 @@ static void parser_output_key(Parser *p, const char *key, const char *value)
                         key, o->name);
 }
 
+static int parser_sensor_key(Parser *p, const char *key, const char *value)
+{
+        _cleanup_free_ char *source = NULL, *error = NULL;
+        int r;
+
+        if (asprintf(&source, "%s:%u", p->path, p->lineno) < 0)
+                return -ENOMEM;
+        r = sensor_config_set(p->sensor, key, value, source, &error);
+        if (r == -EINVAL)
+                parser_error(p, p->lineno, "%s", error);
+        return r == -ENOMEM ? r : 0;
+}
+
 static int config_handler(void *user, const char *section, const char *name, const char *raw_value)
 {
         Parser *p = user;
@@ -522,6 +542,8 @@ static int config_handler(void *user, const char *section, const char *name, con
                 return 1;
         }
 
+        if (p->sensor)
+                return parser_sensor_key(p, name, value) < 0 ? 0 : 1;
         if (p->button)
                 parser_button_key(p, name, value);
         else
@@ -638,6 +660,7 @@ int config_validate(Config *c, char ***errors)
                                 break;
                         }
         }
+        (void)config_validate_sensors(c, errors);
         return strv_length(*errors) > n_before ? -EINVAL : 0;
 }
 
@@ -715,6 +738,9 @@ Config *config_free(Config *c)
                 free(c->buttons[i].source);
         }
         free(c->buttons);
+        for (size_t i = 0; i < c->n_sensors; i++)
+                sensor_config_done(&c->sensors[i]);
+        free(c->sensors);
         free(c);
         return NULL;
 }

@@ -24,8 +24,15 @@
  *     click-window = 400ms   # 0 = every click is Clicked(1) at once
  *     debouncer = auto       # auto|kernel|daemon
  *
+ *     [sensor room]
+ *     model = bme280         # a model name, or auto: probe the chip ids
+ *     bus = 1                # adapter number, or /dev/i2c-N
+ *     address = 0x76         # 7-bit address 0x03..0x77, or auto
+ *     interval = 10s         # sampling interval, 100ms..24h
+ *     gain = 4.096           # model options (see sensor.h), checked by the driver
+ *
  * Booleans are yes/no, true/false, on/off, 1/0. Durations are a number and a
- * unit: us, ms, s, min ("20ms", "1.5s"); "0" needs none. A '#' or ';'
+ * unit: us, ms, s, min, h ("20ms", "1.5s"); "0" needs none. A '#' or ';'
  * preceded by whitespace starts a comment. Errors read "<file>:<line>: <message>".
  */
 
@@ -78,11 +85,31 @@ typedef struct ButtonConfig {
         char *source; /* "<file>:<line>" of the section header, for messages */
 } ButtonConfig;
 
+/* One [sensor NAME] section (parsed by config-sensor.c). */
+typedef struct SensorConfig {
+        char *name;  /* from [sensor NAME] */
+        char *model; /* model name as pb_sensor_model_from_string() knows it, or "auto"; NULL if not given */
+        int bus;     /* adapter number N of /dev/i2c-N; -1 if not given */
+        uint16_t address;      /* 7-bit address; 0 = auto (the model's default addresses) */
+        uint64_t interval_us;  /* sampling interval, µs */
+        char **options;        /* model options as "key=value", in file order (a strv, may be NULL) */
+        char **option_sources; /* "<file>:<line>" of each option, for messages */
+        char *source;          /* "<file>:<line>" of the section header */
+} SensorConfig;
+
+/* Defaults and limits of a [sensor] section. */
+#define SENSOR_INTERVAL_DEFAULT_US (10 * 1000000ULL)
+#define SENSOR_INTERVAL_MIN_US     (100 * 1000ULL)
+#define SENSOR_INTERVAL_MAX_US     (24 * 3600 * 1000000ULL)
+#define SENSOR_BUS_MAX             1023
+
 typedef struct Config {
         OutputConfig *outputs;
         size_t n_outputs;
         ButtonConfig *buttons;
         size_t n_buttons;
+        SensorConfig *sensors;
+        size_t n_sensors;
 } Config;
 
 /* Most errors one load collects before it gives up. */
@@ -101,7 +128,7 @@ int config_load(const char *path, bool required, Config **ret, char ***ret_error
 int config_parse_file(Config *c, const char *path, char ***errors);
 
 /* Checks what needs all files: every output and button has a line, no line is used twice,
- * "hold-repeat = yes" gets its interval from hold-time. */
+ * "hold-repeat = yes" gets its interval from hold-time; and the sensors, as config_validate_sensors(). */
 int config_validate(Config *c, char ***errors);
 
 Config *config_new(void);
@@ -113,3 +140,29 @@ const OutputConfig *config_find_output(const Config *c, const char *name);
 
 /* Looks up the button named name; NULL if there is none. */
 const ButtonConfig *config_find_button(const Config *c, const char *name);
+
+/* --- [sensor] sections (config-sensor.c) --- */
+
+/* Appends an empty sensor (defaults set) named name, declared at source
+ * ("<file>:<line>"). Returns NULL on allocation failure. */
+SensorConfig *config_add_sensor(Config *c, const char *name, const char *source);
+
+/* Looks up the sensor named name; NULL if there is none. */
+const SensorConfig *config_find_sensor(const Config *c, const char *name);
+
+/*
+ * Sets one key of a [sensor] section: model, bus, address, interval, or
+ * anything else as a model option (checked against the model by
+ * config_validate_sensors(), once every key of the section is known).
+ * source is "<file>:<line>" of the key. On a bad value returns -EINVAL and
+ * sets *ret_error to a message naming the key and what is accepted (no
+ * file:line prefix; the caller adds it); -ENOMEM on allocation failure.
+ */
+int sensor_config_set(SensorConfig *s, const char *key, const char *value, const char *source,
+                      char **ret_error);
+
+/* Checks what needs a whole [sensor] section and all files: model and bus are
+ * given, options suit the model, no two sensors share a bus and address. */
+int config_validate_sensors(Config *c, char ***errors);
+
+void sensor_config_done(SensorConfig *s);

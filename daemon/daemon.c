@@ -13,6 +13,7 @@
 #include "log.h"
 #include "manager.h"
 #include "output.h"
+#include "sensor-object.h"
 #include "sim-chip.h"
 
 bool daemon_is_simulating(const Daemon *d)
@@ -299,6 +300,7 @@ static int daemon_add_bus_objects(Daemon *d)
                 r = output_add_bus_objects(d);
         if (r >= 0)
                 r = button_add_bus_objects(d);
+        r = sensor_add_bus_objects(d);
         if (r >= 0 && d->options.simulate)
                 r = simulator_add_bus_objects(d);
         if (r < 0)
@@ -374,6 +376,9 @@ int daemon_new(const DaemonOptions *options, Config *config, Daemon **ret)
                                                strerror(-r));
                 d->n_buttons++;
         }
+        r = sensors_new(d);
+        if (r < 0)
+                return log_error_errno(r, "Cannot create the sensors: %s", strerror(-r));
 
         r = daemon_add_bus_objects(d);
         if (r < 0)
@@ -383,6 +388,7 @@ int daemon_new(const DaemonOptions *options, Config *config, Daemon **ret)
                 output_start(d->outputs[i]);
         for (size_t i = 0; i < d->n_buttons; i++)
                 button_start(d->buttons[i]);
+        sensors_start(d);
 
         *ret = TAKE_PTR(d);
         return 0;
@@ -431,6 +437,7 @@ Daemon *daemon_free(Daemon *d)
         free(d->buttons);
         while (d->clients)
                 client_free(d->clients);
+        sensors_free(d);
 
         state_store_free(d->state);
         config_free(d->config);

@@ -12,6 +12,7 @@
 
 #include "config.h"
 #include "gpio-chip.h"
+#include "i2c-bus.h"
 #include "state.h"
 
 #define PINBUS_BUS_NAME      "io.pinbus1"
@@ -20,6 +21,7 @@
 #define PINBUS_LINE_PREFIX   PINBUS_OBJECT_ROOT "/line"
 #define PINBUS_OUTPUT_PREFIX PINBUS_OBJECT_ROOT "/output"
 #define PINBUS_BUTTON_PREFIX PINBUS_OBJECT_ROOT "/button"
+#define PINBUS_SENSOR_PREFIX PINBUS_OBJECT_ROOT "/sensor"
 
 /* The consumer name the daemon's line requests carry (gpioinfo shows it). */
 #define PINBUS_CONSUMER "pinbusd"
@@ -29,6 +31,7 @@ typedef struct Line Line;
 typedef struct Output Output;
 typedef struct Button Button;
 typedef struct Client Client;
+typedef struct Sensor Sensor;
 
 typedef enum BusKind {
         BUS_SYSTEM,
@@ -66,6 +69,11 @@ typedef struct Daemon {
         size_t n_buttons;
 
         Client *clients; /* bus peers that hold lines */
+
+        Sensor **sensors; /* in config order (sensor.c) */
+        size_t n_sensors;
+        PbI2cBus **i2c_buses; /* open I2C adapters, shared by the sensors on them */
+        size_t n_i2c_buses;
 } Daemon;
 
 /*

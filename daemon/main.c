@@ -12,11 +12,12 @@ static void help(void)
 {
         printf("Usage: pinbusd [OPTION...]\n"
                "\n"
-               "Serves GPIO lines on D-Bus as %s.\n"
+               "Serves GPIO lines and I2C sensors on D-Bus as %s.\n"
                "\n"
                "  -h --help              Show this help and exit\n"
                "     --version           Show the version and exit\n"
-               "     --simulate          Serve a simulated Raspberry Pi 4 chip instead of real GPIO chips\n"
+               "     --simulate          Serve a simulated Raspberry Pi 4 chip and I2C bus 1 instead of "
+               "hardware\n"
                "     --simulate-no-kernel-debounce\n"
                "                         Make the simulated chip refuse debounce periods, as a chip\n"
                "                         that cannot debounce does (buttons then debounce in the daemon)\n"
@@ -135,9 +136,10 @@ int main(int argc, char *argv[])
                 return EXIT_FAILURE;
         }
         if (check_config) {
-                printf("%s: configuration OK (%zu output%s, %zu button%s)\n", config_path, config->n_outputs,
-                       config->n_outputs == 1 ? "" : "s", config->n_buttons,
-                       config->n_buttons == 1 ? "" : "s");
+                printf("%s: configuration OK (%zu output%s, %zu button%s, %zu sensor%s)\n", config_path,
+                       config->n_outputs, config->n_outputs == 1 ? "" : "s", config->n_buttons,
+                       config->n_buttons == 1 ? "" : "s", config->n_sensors,
+                       config->n_sensors == 1 ? "" : "s");
                 config_free(config);
                 return EXIT_SUCCESS;
         }

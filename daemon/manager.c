@@ -8,6 +8,7 @@
 #include "client.h"
 #include "line.h"
 #include "output.h"
+#include "sensor-object.h"
 
 static int property_get_version(sd_bus *bus, const char *path, const char *interface, const char *property,
                                 sd_bus_message *reply, void *userdata, sd_bus_error *error)
@@ -41,7 +42,9 @@ static int property_get_objects(sd_bus *bus, const char *path, const char *inter
         else if (streq(property, "Buttons"))
                 for (size_t i = 0; i < d->n_buttons && r >= 0; i++)
                         r = sd_bus_message_append(reply, "o", button_get_path(d->buttons[i]));
-        /* Sensors: none can be configured by this version. */
+        else if (streq(property, "Sensors"))
+                for (size_t i = 0; i < d->n_sensors && r >= 0; i++)
+                        r = sd_bus_message_append(reply, "o", sensor_get_path(d->sensors[i]));
         if (r < 0)
                 return r;
         return sd_bus_message_close_container(reply);
@@ -111,7 +114,7 @@ static int method_release_line(sd_bus_message *m, void *userdata, sd_bus_error *
  *   Chips ao     io.pinbus1.Chip objects, in chip-number order
  *   Buttons ao   io.pinbus1.Button objects, in config order
  *   Outputs ao   io.pinbus1.Output objects, in config order
- *   Sensors ao   io.pinbus1.Sensor objects (none in this version)
+ *   Sensors ao   io.pinbus1.Sensor objects, in config order
  *
  * Methods (a spec is a line name such as "GPIO17", the <chip>_<offset> name of an
  * unnamed line, or "<chip>:<offset>" with a chip's kernel name or label):

@@ -6,7 +6,9 @@
 #include "chip.h"
 #include "line.h"
 #include "manager.h"
+#include "sensor-object.h"
 #include "sim-chip.h"
+#include "sim-i2c.h"
 
 static int method_set_input(sd_bus_message *m, void *userdata, sd_bus_error *error)
 {
@@ -55,6 +57,216 @@ static int method_bounce(sd_bus_message *m, void *userdata, sd_bus_error *error)
         return sd_bus_reply_method_return(m, NULL);
 }
 
+/* Reads the "u bus, q address" arguments of an I2C simulator method and finds the simulated adapter. */
+static int read_i2c_device(Daemon *d, sd_bus_message *m, PbI2cBus **ret_bus, uint16_t *ret_addr,
+                           sd_bus_error *error)
+{
+        uint32_t nr;
+        uint16_t addr;
+        int r;
+
+        r = sd_bus_message_read(m, "uq", &nr, &addr);
+        if (r < 0)
+                return r;
+        if (addr < 0x03 || addr > 0x77)
+                return sd_bus_error_setf(error, PB_ERROR_INVALID_ARGS,
+                                         "I2C address 0x%02" PRIx16 " is not a 7-bit device address "
+                                         "(0x03-0x77)",
+                                         addr);
+        r = nr > 0xffff ? -ENOENT : daemon_get_i2c_bus(d, nr, ret_bus);
+        if (r == -ENOENT)
+                return sd_bus_error_setf(error, PB_ERROR_NO_SUCH_DEVICE,
+                                         "No simulated I2C adapter /dev/i2c-%" PRIu32 " (the simulator has "
+                                         "/dev/i2c-1)",
+                                         nr);
+        if (r < 0)
+                return bus_error_errno(error, r, "open simulated I2C adapter", "/dev/i2c-1");
+        *ret_addr = addr;
+        return 0;
+}
+
+static int method_set_device_nak(sd_bus_message *m, void *userdata, sd_bus_error *error)
+{
+        PbI2cBus *bus;
+        uint16_t addr;
+        int nak, r;
+
+        r = read_i2c_device(userdata, m, &bus, &addr, error);
+        if (r < 0)
+                return r;
+        r = sd_bus_message_read(m, "b", &nak);
+        if (r < 0)
+                return r;
+        r = pb_sim_i2c_set_nak(bus, addr, nak);
+        if (r == -ENOENT)
+                return sd_bus_error_setf(error, PB_ERROR_NO_SUCH_DEVICE,
+                                         "No simulated device at address 0x%02" PRIx16 " on %s", addr,
+                                         pb_i2c_bus_get_path(bus));
+        if (r < 0)
+                return bus_error_errno(error, r, "set NAK of simulated device on", pb_i2c_bus_get_path(bus));
+        return sd_bus_reply_method_return(m, NULL);
+}
+
+static int method_add_i2c_device(sd_bus_message *m, void *userdata, sd_bus_error *error)
+{
+        const char *model;
+        PbI2cBus *bus;
+        uint16_t addr;
+        int r;
+
+        r = read_i2c_device(userdata, m, &bus, &addr, error);
+        if (r < 0)
+                return r;
+        r = sd_bus_message_read(m, "s", &model);
+        if (r < 0)
+                return r;
+        r = pb_sim_i2c_add_device(bus, addr, model);
+        if (r == -EEXIST)
+                return sd_bus_error_setf(error, PB_ERROR_INVALID_ARGS,
+                                         "Address 0x%02" PRIx16 " on %s already has a simulated device",
+                                         addr, pb_i2c_bus_get_path(bus));
+        if (r == -EOPNOTSUPP || r == -EINVAL)
+                return sd_bus_error_setf(error, PB_ERROR_INVALID_ARGS,
+                                         "The simulator has no model '%s' (for address 0x%02" PRIx16
+                                         " on %s)",
+                                         model, addr, pb_i2c_bus_get_path(bus));
+        if (r < 0)
+                return bus_error_errno(error, r, "add a simulated device to", pb_i2c_bus_get_path(bus));
+        return sd_bus_reply_method_return(m, NULL);
+}
+
+static int method_set_device_raw(sd_bus_message *m, void *userdata, sd_bus_error *error)
+{
+        const char *quantity;
+        PbI2cBus *bus;
+        uint16_t addr;
+        uint32_t raw;
+        int q = -1, r;
+
+        r = read_i2c_device(userdata, m, &bus, &addr, error);
+        if (r < 0)
+                return r;
+        r = sd_bus_message_read(m, "su", &quantity, &raw);
+        if (r < 0)
+                return r;
+        for (int i = 0; i < _PB_QUANTITY_MAX; i++)
+                if (streq(quantity, pb_quantity_to_string((PbQuantity)i)))
+                        q = i;
+        if (q < 0)
+                return sd_bus_error_setf(error, PB_ERROR_INVALID_ARGS,
+                                         "Unknown quantity '%s': expected temperature, pressure, humidity, "
+                                         "illuminance or voltage",
+                                         quantity);
+        r = pb_sim_i2c_set_raw(bus, addr, (PbQuantity)q, raw);
+        if (r == -ENOENT)
+                return sd_bus_error_setf(error, PB_ERROR_NO_SUCH_DEVICE,
+                                         "No simulated device at address 0x%02" PRIx16 " on %s", addr,
+                                         pb_i2c_bus_get_path(bus));
+        if (r == -EINVAL)
+                return sd_bus_error_setf(error, PB_ERROR_INVALID_ARGS,
+                                         "The device at address 0x%02" PRIx16 " on %s does not measure %s",
+                                         addr, pb_i2c_bus_get_path(bus), quantity);
+        if (r < 0)
+                return bus_error_errno(error, r, "set the raw reading of simulated device on",
+                                       pb_i2c_bus_get_path(bus));
+        return sd_bus_reply_method_return(m, NULL);
+}
+
+static int method_set_device_busy(sd_bus_message *m, void *userdata, sd_bus_error *error)
+{
+        PbI2cBus *bus;
+        uint16_t addr;
+        uint32_t polls;
+        int r;
+
+        r = read_i2c_device(userdata, m, &bus, &addr, error);
+        if (r < 0)
+                return r;
+        r = sd_bus_message_read(m, "u", &polls);
+        if (r < 0)
+                return r;
+        r = pb_sim_i2c_set_busy(bus, addr, polls);
+        if (r == -ENOENT)
+                return sd_bus_error_setf(error, PB_ERROR_NO_SUCH_DEVICE,
+                                         "No simulated device at address 0x%02" PRIx16 " on %s", addr,
+                                         pb_i2c_bus_get_path(bus));
+        if (r < 0)
+                return bus_error_errno(error, r, "make busy simulated device on", pb_i2c_bus_get_path(bus));
+        return sd_bus_reply_method_return(m, NULL);
+}
+
+static int method_get_device_conversions(sd_bus_message *m, void *userdata, sd_bus_error *error)
+{
+        PbI2cBus *bus;
+        uint16_t addr;
+        unsigned n;
+        int r;
+
+        r = read_i2c_device(userdata, m, &bus, &addr, error);
+        if (r < 0)
+                return r;
+        r = pb_sim_i2c_get_conversions(bus, addr, &n);
+        if (r == -ENOENT)
+                return sd_bus_error_setf(error, PB_ERROR_NO_SUCH_DEVICE,
+                                         "No simulated device at address 0x%02" PRIx16 " on %s", addr,
+                                         pb_i2c_bus_get_path(bus));
+        if (r < 0)
+                return bus_error_errno(error, r, "count the measurements of simulated device on",
+                                       pb_i2c_bus_get_path(bus));
+        return sd_bus_reply_method_return(m, "u", (uint32_t)n);
+}
+
+static const struct {
+        const char *name;
+        PbI2cFunc func;
+} i2c_func_names[] = {
+        { "i2c", PB_I2C_FUNC_I2C },
+        { "smbus-byte", PB_I2C_FUNC_SMBUS_BYTE },
+        { "smbus-byte-data", PB_I2C_FUNC_SMBUS_BYTE_DATA },
+        { "smbus-word-data", PB_I2C_FUNC_SMBUS_WORD_DATA },
+        { "smbus-i2c-block", PB_I2C_FUNC_SMBUS_I2C_BLOCK },
+};
+
+static int method_set_adapter_funcs(sd_bus_message *m, void *userdata, sd_bus_error *error)
+{
+        _cleanup_strv_free_ char **names = NULL;
+        PbI2cBus *bus;
+        uint32_t nr;
+        unsigned funcs = 0;
+        int r;
+
+        r = sd_bus_message_read(m, "u", &nr);
+        if (r >= 0)
+                r = sd_bus_message_read_strv(m, &names);
+        if (r < 0)
+                return r;
+        for (char **n = names; n && *n; n++) {
+                size_t i;
+
+                for (i = 0; i < ELEMENTSOF(i2c_func_names); i++)
+                        if (streq(*n, i2c_func_names[i].name))
+                                break;
+                if (i == ELEMENTSOF(i2c_func_names))
+                        return sd_bus_error_setf(error, PB_ERROR_INVALID_ARGS,
+                                                 "Unknown transfer type '%s': expected i2c, smbus-byte, "
+                                                 "smbus-byte-data, smbus-word-data or smbus-i2c-block",
+                                                 *n);
+                funcs |= i2c_func_names[i].func;
+        }
+        r = nr > 0xffff ? -ENOENT : daemon_get_i2c_bus(userdata, nr, &bus);
+        if (r == -ENOENT)
+                return sd_bus_error_setf(error, PB_ERROR_NO_SUCH_DEVICE,
+                                         "No simulated I2C adapter /dev/i2c-%" PRIu32 " (the simulator has "
+                                         "/dev/i2c-1)",
+                                         nr);
+        if (r >= 0)
+                r = pb_sim_i2c_bus_set_funcs(bus, funcs);
+        if (r < 0)
+                return bus_error_errno(error, r, "set the transfer types of simulated adapter",
+                                       "/dev/i2c-1");
+        return sd_bus_reply_method_return(m, NULL);
+}
+
 /*
  * io.pinbus1.Simulator — drives the simulated chip's inputs; only present with --simulate.
  * A level is physical (before active-low), as a wire would carry it, and behaves like
@@ -67,6 +279,33 @@ static int method_bounce(sd_bus_message *m, void *userdata, sd_bus_error *error)
  *           (at most 1000000) evenly spread over span_us (at most 60 s), the last landing
  *           on final_level at span_us (one change is added if the parity needs it);
  *           transitions=0 is a clean change after span_us. Returns at once.
+ *
+ * The simulated I2C adapter /dev/i2c-1 carries a BME280 at 0x76 (VECTORS.md V1's registers:
+ * 23.72 °C, 100942.70 Pa, 65.31 %RH) and a TMP102 at 0x48. A bus is a u (1 for /dev/i2c-1),
+ * an address a 7-bit q (0x03-0x77); NoSuchDevice names a missing adapter or device.
+ *
+ *   SetDeviceNak(u bus, q address, b nak)
+ *           nak=true: the device stops acknowledging every transfer (as if unplugged: ENXIO);
+ *           nak=false: it answers again, registers as they were
+ *   AddI2cDevice(u bus, q address, s model)
+ *           add a simulated device of a sensor model ("bme280", "tmp102", ... as in [sensor]
+ *           model=) in its power-on state; InvalidArgs for an unknown model or a taken address
+ *   SetDeviceRaw(u bus, q address, s quantity, u raw)
+ *           the raw value the device's next measurements of quantity ("temperature", ...) yield,
+ *           in the chip's own units (BME280 adc_T/adc_P/adc_H, TMP102 temperature register, ...;
+ *           see pb_sim_i2c_set_raw()); any value, to feed the driver garbage on purpose.
+ *           InvalidArgs if the device does not measure that quantity
+ *   SetDeviceBusy(u bus, q address, u polls)
+ *           each measurement started from now on reports "still measuring" polls times before
+ *           it is ready (0: ready at the first look); more than the daemon's poll limit (8)
+ *           makes measurements time out
+ *   GetDeviceConversions(u bus, q address) -> u conversions
+ *           how many measurements the device has completed since it was added (a BME280
+ *           counts one per forced-mode conversion)
+ *   SetAdapterFuncs(u bus, as funcs)
+ *           the transfer types the adapter supports from now on: "i2c" (plain I2C),
+ *           "smbus-byte", "smbus-byte-data", "smbus-word-data", "smbus-i2c-block" (all of them
+ *           initially); others fail with EOPNOTSUPP, as on an SMBus-only adapter
  */
 static const sd_bus_vtable simulator_vtable[] = {
         SD_BUS_VTABLE_START(0),
@@ -75,6 +314,19 @@ static const sd_bus_vtable simulator_vtable[] = {
         SD_BUS_METHOD_WITH_ARGS("Bounce",
                                 SD_BUS_ARGS("s", line, "b", final_level, "u", transitions, "t", span_us),
                                 SD_BUS_NO_RESULT, method_bounce, SD_BUS_VTABLE_UNPRIVILEGED),
+        SD_BUS_METHOD_WITH_ARGS("SetDeviceNak", SD_BUS_ARGS("u", bus, "q", address, "b", nak),
+                                SD_BUS_NO_RESULT, method_set_device_nak, SD_BUS_VTABLE_UNPRIVILEGED),
+        SD_BUS_METHOD_WITH_ARGS("SetDeviceRaw", SD_BUS_ARGS("u", bus, "q", address, "s", quantity, "u", raw),
+                                SD_BUS_NO_RESULT, method_set_device_raw, SD_BUS_VTABLE_UNPRIVILEGED),
+        SD_BUS_METHOD_WITH_ARGS("SetDeviceBusy", SD_BUS_ARGS("u", bus, "q", address, "u", polls),
+                                SD_BUS_NO_RESULT, method_set_device_busy, SD_BUS_VTABLE_UNPRIVILEGED),
+        SD_BUS_METHOD_WITH_ARGS("GetDeviceConversions", SD_BUS_ARGS("u", bus, "q", address),
+                                SD_BUS_RESULT("u", conversions), method_get_device_conversions,
+                                SD_BUS_VTABLE_UNPRIVILEGED),
+        SD_BUS_METHOD_WITH_ARGS("SetAdapterFuncs", SD_BUS_ARGS("u", bus, "as", funcs), SD_BUS_NO_RESULT,
+                                method_set_adapter_funcs, SD_BUS_VTABLE_UNPRIVILEGED),
+        SD_BUS_METHOD_WITH_ARGS("AddI2cDevice", SD_BUS_ARGS("u", bus, "q", address, "s", model),
+                                SD_BUS_NO_RESULT, method_add_i2c_device, SD_BUS_VTABLE_UNPRIVILEGED),
         SD_BUS_VTABLE_END,
 };
 

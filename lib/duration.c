@@ -14,7 +14,9 @@ static const struct {
         { "\xC2\xB5s", 1 }, /* µs */
         { "ms", USEC_PER_MSEC },
         { "s", USEC_PER_SEC },
+        { "sec", USEC_PER_SEC },
         { "min", 60 * USEC_PER_SEC },
+        { "h", 3600 * USEC_PER_SEC },
 };
 
 int pb_parse_duration_us(const char *s, uint64_t *ret_us)

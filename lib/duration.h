@@ -5,7 +5,7 @@
 
 /*
  * Parses a duration as the config file spells it: a decimal number followed
- * by a unit, "us" (also "µs"), "ms", "s" or "min", with optional blanks
+ * by a unit, "us" (also "µs"), "ms", "s" (or "sec"), "min" or "h", with optional blanks
  * between ("20ms", "1.5 s", "500us", "2min"). A bare "0" is zero. Fractions
  * finer than 1 µs are refused. On success stores microseconds in *ret_us and
  * returns 0. Errors: -EINVAL (not a duration, or a unit missing), -ERANGE

@@ -56,6 +56,13 @@ bias = pull-up
 active-low = yes  # pressed pulls the line low
 debounce = 20ms
 hold-time = 1s
+
+# The simulator's I2C bus 1 has a BME280 at 0x76 (and a TMP102 at 0x48).
+[sensor room]
+model = bme280
+bus = 1
+address = 0x76
+interval = 5s
 EOF
 
 dbus-daemon --config-file="$demo_dir/bus.conf" --fork --nopidfile --print-pid=3 \
@@ -90,7 +97,7 @@ cat <<EOF
 pinbusd is running on the simulator (the 58 lines of a Raspberry Pi 4) on a private bus:
     bus     $demo_address
     log     $demo_dir/pinbusd.log
-    config  $demo_dir/pinbus.conf (an output, "led" on GPIO26, and a button, "doorbell" on GPIO17)
+    config  $demo_dir/pinbus.conf (an output "led" on GPIO26, a button "doorbell" on GPIO17, a BME280 sensor "room")
 
 Try these (docs/dbus-api.md has the whole API):
 
@@ -129,6 +136,14 @@ Try these (docs/dbus-api.md has the whole API):
   $b call io.pinbus1 /io/pinbus1/output/led io.pinbus1.Output Blink ttu 250000 250000 3
   $b call io.pinbus1 /io/pinbus1/output/led io.pinbus1.Output Toggle
   $b get-property io.pinbus1 /io/pinbus1/output/led io.pinbus1.Output Value
+
+  # The BME280 "room" on the simulated I2C bus 1: readings in SI units (°C, Pa, %RH)
+  $b get-property io.pinbus1 /io/pinbus1/sensor/room io.pinbus1.Sensor Values Online Timestamp
+  $b call io.pinbus1 /io/pinbus1/sensor/room io.pinbus1.Sensor Read
+  # Unplug it (it NAKs): Online turns false with a LastError; plug it back: it recovers by itself
+  $b call io.pinbus1 /io/pinbus1 io.pinbus1.Simulator SetDeviceNak uqb 1 0x76 true
+  $b get-property io.pinbus1 /io/pinbus1/sensor/room io.pinbus1.Sensor Online LastError
+  $b call io.pinbus1 /io/pinbus1 io.pinbus1.Simulator SetDeviceNak uqb 1 0x76 false
 
 The same with the pinbus command (bindings/python/README.md), from the source tree:
 

@@ -20,7 +20,7 @@ set -euo pipefail
 
 packages=(
         build-essential gcc git pkg-config meson ninja-build
-        libsystemd-dev libinih-dev libi2c-dev check
+        libsystemd-dev libinih-dev libi2c-dev i2c-tools check
         dbus systemd util-linux passwd
         valgrind libc6-dbg clang-format
         python3 python3-dbus python3-gi python3-pytest

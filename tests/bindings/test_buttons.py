@@ -72,7 +72,8 @@ def test_cli_info(cli):
     out = cli("info").stdout.splitlines()
     i = out.index("buttons:")
     assert out[i + 1:] == ["  doorbell GPIO17 released (kernel debounce)",
-                           "  ghost (no line) released (none debounce)"], out
+                           "  ghost (no line) released (none debounce)",
+                           "sensors: none"], out
 
 
 def test_cli_button(cli, pb, sim):

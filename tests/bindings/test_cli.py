@@ -57,7 +57,7 @@ def test_parse_bool():
 def test_help(cli):
     out = cli("--help", bus_args=[]).stdout
     for command in ("info", "lines", "find", "get", "set", "toggle", "pulse", "blink", "monitor",
-                    "release", "button"):
+                    "release", "button", "sensors", "read"):
         assert command in out
 
 
@@ -65,7 +65,7 @@ def test_info(cli):
     out = cli("info").stdout.splitlines()
     assert re.fullmatch(r"version: \d+\.\d+\.\d+", out[0])
     assert out[1:] == ["backend: simulator", "chips:", "  gpiochip0 pinctrl-bcm2711 (58 lines)",
-                       "outputs: none", "buttons: none"]
+                       "outputs: none", "buttons: none", "sensors: none"]
 
 
 def test_lines(cli, pb, other):

@@ -67,9 +67,14 @@ BUS_CONFIG = """<!DOCTYPE busconfig PUBLIC "-//freedesktop//DTD D-Bus Bus Config
 </busconfig>
 """
 
-# A configured output, so that the io.pinbus1.Output methods are covered.
+# A configured output and sensor, so that the io.pinbus1.Output and Sensor methods are covered.
 PINBUS_CONFIG = """[output led]
 line = GPIO26
+
+[sensor room]
+model = bme280
+bus = 1
+address = 0x76
 """
 
 # Runs as the unprivileged user: performs each call and prints, as JSON, "ok"
@@ -112,8 +117,9 @@ READS = [
     ("Peer.Ping", "ok", (BUS_NAME, "/io/pinbus1", "org.freedesktop.DBus.Peer", "Ping", "", [])),
     ("ObjectManager.GetManagedObjects", "ok",
      (BUS_NAME, "/io/pinbus1", "org.freedesktop.DBus.ObjectManager", "GetManagedObjects", "", [])),
-    ("Sensor.Read (no such sensor: any error but AccessDenied)", "allowed",
-     (BUS_NAME, "/io/pinbus1/sensor/room", "io.pinbus1.Sensor", "Read", "", [])),
+    ("Sensor.Read", "ok", (BUS_NAME, "/io/pinbus1/sensor/room", "io.pinbus1.Sensor", "Read", "", [])),
+    ("Properties.GetAll of a sensor", "ok",
+     (BUS_NAME, "/io/pinbus1/sensor/room", PROPS, "GetAll", "s", ["io.pinbus1.Sensor"])),
 ]
 
 WRITES = [
@@ -131,6 +137,12 @@ WRITES = [
     ("Simulator.Bounce", (BUS_NAME, "/io/pinbus1", "io.pinbus1.Simulator", "Bounce", "sbut", ["GPIO22", False, 3, 1000])),
     ("Properties.Set", (BUS_NAME, LINE + "GPIO27", PROPS, "Set", "ssv", ["io.pinbus1.Line", "Value", True])),
     ("Line.Set without an interface field", (BUS_NAME, LINE + "GPIO27", None, "Set", "b", [True])),
+    ("Simulator.SetDeviceNak", (BUS_NAME, "/io/pinbus1", "io.pinbus1.Simulator", "SetDeviceNak", "uqb", [1, 0x48, False])),
+    ("Simulator.AddI2cDevice", (BUS_NAME, "/io/pinbus1", "io.pinbus1.Simulator", "AddI2cDevice", "uqs", [1, 0x49, "tmp102"])),
+    ("Simulator.SetDeviceRaw", (BUS_NAME, "/io/pinbus1", "io.pinbus1.Simulator", "SetDeviceRaw", "uqsu", [1, 0x48, "temperature", 0x1900])),
+    ("Simulator.SetDeviceBusy", (BUS_NAME, "/io/pinbus1", "io.pinbus1.Simulator", "SetDeviceBusy", "uqu", [1, 0x48, 0])),
+    ("Simulator.GetDeviceConversions", (BUS_NAME, "/io/pinbus1", "io.pinbus1.Simulator", "GetDeviceConversions", "uq", [1, 0x48])),
+    ("Simulator.SetAdapterFuncs", (BUS_NAME, "/io/pinbus1", "io.pinbus1.Simulator", "SetAdapterFuncs", "uas", [1, ["i2c", "smbus-byte", "smbus-byte-data", "smbus-word-data", "smbus-i2c-block"]])),
 ]
 
 OWN = ("RequestName io.pinbus1",
@@ -279,6 +291,7 @@ class Run:
             ("Manager.ClaimLine", "ok", WRITES[0][1]),
             ("Simulator.SetInput", "ok", WRITES[10][1]),
             ("Simulator.Bounce", "ok", WRITES[11][1]),
+            ("Simulator.SetDeviceNak", "ok", WRITES[14][1]),
             ("Output.Toggle", "ok", WRITES[7][1]),
             ("Output.Pulse", "ok", WRITES[8][1]),
             ("Manager.ReleaseLine of a line it does not hold", "ok",

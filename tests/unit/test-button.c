@@ -12,7 +12,6 @@
  */
 
 #include "button-machine.h"
-#include "duration.h"
 #include "gpio-chip.h"
 #include "sim-chip.h"
 #include "test-util.h"
@@ -618,47 +617,6 @@ START_TEST(test_invalid_config)
 }
 END_TEST
 
-START_TEST(test_parse_duration)
-{
-        static const struct {
-                const char *s;
-                int r;
-                uint64_t us;
-        } cases[] = {
-                { "20ms", 0, 20000 },
-                { "1s", 0, 1000000 },
-                { "500us", 0, 500 },
-                { "1.5s", 0, 1500000 },
-                { "2min", 0, 120000000 },
-                { "0", 0, 0 },
-                { " 20 ms", 0, 20000 },
-                { "0ms", 0, 0 },
-                { "5\xC2\xB5s", 0, 5 },
-                { "0.001ms", 0, 1 },
-                { "20", -EINVAL, 0 },
-                { "ms", -EINVAL, 0 },
-                { "", -EINVAL, 0 },
-                { "1.5", -EINVAL, 0 },
-                { "0.5us", -EINVAL, 0 },
-                { "20 mss", -EINVAL, 0 },
-                { "-1s", -EINVAL, 0 },
-                { "1h", -EINVAL, 0 },
-                { "99999999999999999999s", -ERANGE, 0 },
-                { "9300000000s", -ERANGE, 0 },
-        };
-
-        for (size_t i = 0; i < ELEMENTSOF_T(cases); i++) {
-                uint64_t us = 12345;
-                int r = pb_parse_duration_us(cases[i].s, &us);
-
-                ck_assert_msg(r == cases[i].r, "'%s': got %d, expected %d", cases[i].s, r, cases[i].r);
-                if (r == 0)
-                        ck_assert_msg(us == cases[i].us, "'%s': got %llu us", cases[i].s,
-                                      (unsigned long long)us);
-        }
-}
-END_TEST
-
 /* --- the same events from both debounce placements ------------------------------------------ */
 
 typedef struct Placement {
@@ -820,7 +778,6 @@ static Suite *button_suite(void)
         tcase_add_test(tc, test_same_level_twice);
         tcase_add_test(tc, test_recorded_trace);
         tcase_add_test(tc, test_invalid_config);
-        tcase_add_test(tc, test_parse_duration);
         suite_add_tcase(s, tc);
 
         tc = tcase_create("placements");

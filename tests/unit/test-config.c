@@ -748,13 +748,6 @@ START_TEST(test_button_validate)
 }
 END_TEST
 
-START_TEST(test_sensor_not_supported)
-{
-        check_single_error("a.conf", "# sensors\n[sensor room]\nmodel = bme280\n", 2, "[sensor]",
-                           "not supported", NULL);
-}
-END_TEST
-
 START_TEST(test_unknown_key)
 {
         check_single_error("a.conf", "[output a]\nline = GPIO1\ncolour = red\n", 3, "unknown key",
@@ -929,7 +922,7 @@ START_TEST(test_several_errors_reported)
                                           "colour = red\n"      /* 3: unknown key */
                                           "initial = perhaps\n" /* 4: bad boolean */
                                           "\n"                  /* 5 */
-                                          "[sensor room]\n"     /* 6: not supported */
+                                          "[sensor room]\n"     /* 6: no bus */
                                           "model = bme280\n"    /* 7 */
                                           "[output b]\n"        /* 8 */
                                           "line = GPIO2\n"      /* 9 */
@@ -941,7 +934,7 @@ START_TEST(test_several_errors_reported)
 
         expect_error(errors, path, 3, "'colour'", NULL);
         expect_error(errors, path, 4, "'initial'", NULL);
-        expect_error(errors, path, 6, "[sensor]", NULL);
+        expect_error(errors, path, 6, "[sensor room]", "'bus =", NULL);
         expect_error(errors, path, 10, "'drive'", NULL);
         expect_error(errors, path, 11, "syntax error", NULL);
         expect_error(errors, path, 12, "duplicate", NULL);
@@ -965,10 +958,10 @@ START_TEST(test_errors_across_files)
         char *d, **errors;
 
         make_dir("pinbus.conf.d");
-        d = write_conf("pinbus.conf.d/1.conf", "[sensor b]\n");
+        d = write_conf("pinbus.conf.d/1.conf", "[lamp b]\n");
         errors = load_errors(path);
         expect_error(errors, path, 3, "'bogus'", NULL);
-        expect_error(errors, d, 1, "[sensor]", NULL);
+        expect_error(errors, d, 1, "unknown section type 'lamp'", NULL);
         ck_assert_uint_eq(strv_length(errors), 2);
 }
 END_TEST
@@ -1065,6 +1058,232 @@ START_TEST(test_find_output)
 }
 END_TEST
 
+/* ------------------------------------------------------------------------ */
+/* [sensor] sections */
+
+static const char sensor_conf[] = "[sensor room]\n"                     /* 1 */
+                                  "model = bme280\n"                    /* 2 */
+                                  "bus = 1\n"                           /* 3 */
+                                  "address = 0x76  # the SDO-low one\n" /* 4 */
+                                  "interval = 1s\n"                     /* 5 */
+                                  "\n"                                  /* 6 */
+                                  "[sensor adc]\n"                      /* 7 */
+                                  "gain = 4.096\n"                      /* 8: before the model */
+                                  "model = ADS1115\n"                   /* 9 */
+                                  "bus = /dev/i2c-3\n"                  /* 10 */
+                                  "address = 72\n"                      /* 11: decimal 0x48 */
+                                  "\n"                                  /* 12 */
+                                  "[sensor any]\n"                      /* 13 */
+                                  "model = auto\n"                      /* 14 */
+                                  "bus = 1\n"                           /* 15 */
+                                  "address = auto\n"                    /* 16 */
+                                  "[output room]\n" /* 17: another kind may share a name */
+                                  "line = GPIO4\n"; /* 18 */
+
+START_TEST(test_sensor_good)
+{
+        char *path = write_conf("pinbus.conf", sensor_conf);
+        Config *c = NULL;
+        char **errors = NULL;
+        const SensorConfig *s;
+
+        ck_assert_int_eq(config_load(path, true, &c, &errors), 0);
+        print_errors(errors);
+        ck_assert_ptr_null(errors);
+        ck_assert_uint_eq(c->n_sensors, 3);
+        ck_assert_uint_eq(c->n_outputs, 1);
+
+        s = &c->sensors[0];
+        ck_assert_str_eq(s->name, "room");
+        ck_assert_str_eq(s->model, "bme280");
+        ck_assert_int_eq(s->bus, 1);
+        ck_assert_uint_eq(s->address, 0x76);
+        ck_assert_uint_eq(s->interval_us, 1000000);
+        ck_assert_ptr_null(s->options);
+        ck_assert_str_eq(s->source, t_fmt("%s:1", path));
+
+        s = &c->sensors[1];
+        ck_assert_str_eq(s->name, "adc");
+        ck_assert_str_eq(s->model, "ADS1115");
+        ck_assert_int_eq(s->bus, 3);
+        ck_assert_uint_eq(s->address, 0x48);
+        ck_assert_uint_eq(s->interval_us, SENSOR_INTERVAL_DEFAULT_US);
+        ck_assert_uint_eq(strv_length(s->options), 1);
+        ck_assert_str_eq(s->options[0], "gain=4.096");
+        ck_assert_str_eq(s->option_sources[0], t_fmt("%s:8", path));
+
+        s = &c->sensors[2];
+        ck_assert_str_eq(s->model, "auto");
+        ck_assert_uint_eq(s->address, 0);
+
+        ck_assert_ptr_eq(config_find_sensor(c, "adc"), &c->sensors[1]);
+        ck_assert_ptr_null(config_find_sensor(c, "porch"));
+        config_free(c);
+}
+END_TEST
+
+START_TEST(test_sensor_bad_model)
+{
+        check_single_error("a.conf", "[sensor x]\nmodel = bme999\nbus = 1\n", 2, "'bme999'", "'model'",
+                           "bme280", "tmp102", "auto", NULL);
+}
+END_TEST
+
+START_TEST(test_sensor_bad_bus)
+{
+        static const char *const bad[] = { "i2c-1", "-1",          "1024", "/dev/i2c-",
+                                           "one",   "/dev/i2c-1x", "0x1",  "/dev/spidev0" };
+
+        for (size_t i = 0; i < ELEMENTSOF_T(bad); i++)
+                check_single_error("a.conf", t_fmt("[sensor x]\nmodel = tmp102\nbus = %s\n", bad[i]), 3,
+                                   t_fmt("'%s'", bad[i]), "'bus'", "/dev/i2c-N", NULL);
+}
+END_TEST
+
+START_TEST(test_sensor_bad_address)
+{
+        static const char *const bad[] = { "0x02", "0x78", "0x",   "118x",      "0x1FF", "-5",
+                                           "120",  "2",    "0x-1", "automatic", "0x0x5" };
+
+        for (size_t i = 0; i < ELEMENTSOF_T(bad); i++)
+                check_single_error("a.conf",
+                                   t_fmt("[sensor x]\nmodel = tmp102\nbus = 1\naddress = %s\n", bad[i]), 4,
+                                   t_fmt("'%s'", bad[i]), "'address'", "0x03-0x77", NULL);
+}
+END_TEST
+
+START_TEST(test_sensor_good_addresses)
+{
+        static const struct {
+                const char *text;
+                uint16_t address;
+        } good[] = { { "0x03", 0x03 }, { "0x77", 0x77 }, { "0X48", 0x48 }, { "119", 0x77 }, { "AUTO", 0 } };
+
+        for (size_t i = 0; i < ELEMENTSOF_T(good); i++) {
+                char *path =
+                        write_conf("a.conf", t_fmt("[sensor x]\nmodel = tmp102\nbus = 1\naddress = %s\n",
+                                                   good[i].text));
+                Config *c = NULL;
+
+                ck_assert_msg(config_load(path, true, &c, NULL) == 0, "'%s' rejected", good[i].text);
+                ck_assert_uint_eq(c->sensors[0].address, good[i].address);
+                config_free(c);
+        }
+}
+END_TEST
+
+START_TEST(test_sensor_bad_interval)
+{
+        check_single_error("a.conf", "[sensor x]\nmodel = tmp102\nbus = 1\ninterval = fast\n", 4, "'fast'",
+                           "'interval'", NULL);
+        check_single_error("b.conf", "[sensor x]\nmodel = tmp102\nbus = 1\ninterval = 50ms\n", 4, "50ms",
+                           "'interval'", "100ms", NULL);
+        check_single_error("c.conf", "[sensor x]\nmodel = tmp102\nbus = 1\ninterval = 25h\n", 4, "25h",
+                           "'interval'", "24h", NULL);
+        check_single_error("d.conf", "[sensor x]\nmodel = tmp102\nbus = 1\ninterval = 0\n", 4, "'interval'",
+                           NULL);
+}
+END_TEST
+
+START_TEST(test_sensor_missing_keys)
+{
+        char *path = write_conf("a.conf", "[sensor a]\nbus = 1\n\n[sensor b]\nmodel = tmp102\n[sensor c]\n");
+        char **errors = load_errors(path);
+
+        expect_error(errors, path, 1, "[sensor a]", "'model ='", "auto", NULL);
+        expect_error(errors, path, 4, "[sensor b]", "'bus ='", NULL);
+        expect_error(errors, path, 6, "[sensor c]", "'model ='", NULL);
+        expect_error(errors, path, 6, "[sensor c]", "'bus ='", NULL);
+        ck_assert_uint_eq(strv_length(errors), 4);
+}
+END_TEST
+
+START_TEST(test_sensor_bad_value_not_reported_again)
+{
+        /* A bad model or bus is one error, not also "missing". */
+        char *path = write_conf("a.conf", "[sensor a]\nmodel = nope\nbus = x\nfoo = 1\n");
+        char **errors = load_errors(path);
+
+        expect_error(errors, path, 2, "'nope'", NULL);
+        expect_error(errors, path, 3, "'x'", NULL);
+        ck_assert_uint_eq(strv_length(errors), 2);
+}
+END_TEST
+
+/* Loads the one file text (written as name) with config_load() and expects exactly one error, at line,
+ * containing the substrings: for what config_validate() finds. */
+static void check_single_load_error(const char *name, const char *text, unsigned line, ...)
+{
+        char *path = write_conf(name, text);
+        char **errors = load_errors(path);
+        va_list ap;
+
+        if (strv_length(errors) != 1)
+                print_errors(errors);
+        ck_assert_uint_eq(strv_length(errors), 1);
+        va_start(ap, line);
+        expect_error_v(errors, path, line, ap);
+        va_end(ap);
+}
+
+START_TEST(test_sensor_unknown_option)
+{
+        check_single_load_error("a.conf", "[sensor x]\nmodel = bme280\ncolour = red\nbus = 1\n", 3,
+                                "unknown key 'colour'", "[sensor x]", "model, bus, address, interval", NULL);
+        /* Options need a model to be checked against. */
+        check_single_load_error("b.conf", "[sensor x]\nmodel = auto\nbus = 1\ngain = 4.096\n", 4,
+                                "unknown key 'gain'", "model = auto", NULL);
+}
+END_TEST
+
+START_TEST(test_sensor_model_options)
+{
+        char *path = write_conf("a.conf", "[sensor x]\nmodel = ads1115\nbus = 1\ngain = 4.096\n");
+        Config *c = NULL;
+
+        ck_assert_int_eq(config_load(path, true, &c, NULL), 0);
+        config_free(c);
+        /* The driver's message names the key; the error is at the option's line. */
+        check_single_load_error("b.conf", "[sensor x]\nmodel = ads1115\ngain = 5\nbus = 1\n", 3, "gain",
+                                NULL);
+        check_single_load_error("c.conf", "[sensor x]\nmodel = ads1115\nbus = 1\nwobble = 5\n", 4,
+                                "'wobble'", NULL);
+}
+END_TEST
+
+START_TEST(test_sensor_same_address_twice)
+{
+        char *path = write_conf("pinbus.conf", "[sensor a]\nmodel = bme280\nbus = 1\naddress = 0x76\n"
+                                               "[sensor b]\nmodel = tmp102\nbus = 2\naddress = 0x76\n");
+        char *d, **errors;
+
+        make_dir("pinbus.conf.d");
+        d = write_conf("pinbus.conf.d/x.conf",
+                       "\n[sensor c]\nmodel = bmp280\nbus = /dev/i2c-1\naddress = 118\n"
+                       "[sensor e]\nmodel = auto\nbus = 1\n");
+        errors = load_errors(path);
+        expect_error(errors, d, 2, "[sensor c]", "0x76", "/dev/i2c-1", "[sensor a]", t_fmt("%s:1", path),
+                     NULL);
+        ck_assert_uint_eq(strv_length(errors), 1);
+}
+END_TEST
+
+START_TEST(test_sensor_duplicate_and_bad_name)
+{
+        char *path =
+                write_conf("a.conf", "[sensor a]\nmodel = bme280\nbus = 1\n[sensor a]\nmodel = tmp102\n");
+        char **errors = load_errors(path);
+
+        expect_error(errors, path, 4, "duplicate", "[sensor a]", t_fmt("%s:1", path), NULL);
+        ck_assert_uint_eq(strv_length(errors), 1);
+        check_single_error("b.conf", "[sensor living room]\nmodel = bme280\nbus = 1\n", 1,
+                           "invalid sensor name", NULL);
+        check_single_error("c.conf", "[sensor]\nmodel = bme280\nbus = 1\n", 1, "[sensor]", "name", NULL);
+        check_single_error("d.conf", "[sensor x]\nmodel = bme280\nbus = 1\nbus = 2\n", 4, "'bus'", "twice",
+                           NULL);
+}
+END_TEST
+
 static Suite *config_suite(void)
 {
         Suite *s = suite_create("config");
@@ -1112,7 +1331,6 @@ static Suite *config_suite(void)
         tcase_add_test(tc, test_button_defaults);
         tcase_add_test(tc, test_button_bad_values);
         tcase_add_test(tc, test_button_validate);
-        tcase_add_test(tc, test_sensor_not_supported);
         tcase_add_test(tc, test_unknown_key);
         tcase_add_test(tc, test_bad_boolean);
         tcase_add_test(tc, test_bad_drive);
@@ -1137,6 +1355,22 @@ static Suite *config_suite(void)
         tcase_add_test(tc, test_too_many_errors);
         tcase_add_test(tc, test_validate_direct);
         tcase_add_test(tc, test_parse_file_appends_errors);
+        suite_add_tcase(s, tc);
+
+        tc = tcase_create("sensors");
+        tcase_add_checked_fixture(tc, tmpdir_setup, tmpdir_teardown);
+        tcase_add_test(tc, test_sensor_good);
+        tcase_add_test(tc, test_sensor_bad_model);
+        tcase_add_test(tc, test_sensor_bad_bus);
+        tcase_add_test(tc, test_sensor_bad_address);
+        tcase_add_test(tc, test_sensor_good_addresses);
+        tcase_add_test(tc, test_sensor_bad_interval);
+        tcase_add_test(tc, test_sensor_missing_keys);
+        tcase_add_test(tc, test_sensor_bad_value_not_reported_again);
+        tcase_add_test(tc, test_sensor_unknown_option);
+        tcase_add_test(tc, test_sensor_model_options);
+        tcase_add_test(tc, test_sensor_same_address_twice);
+        tcase_add_test(tc, test_sensor_duplicate_and_bad_name);
         suite_add_tcase(s, tc);
 
         return s;

@@ -15,7 +15,7 @@ are :class:`PinbusError` subclasses carrying the D-Bus error name. See
 :class:`Pinbus` for event-driven use (:meth:`Line.on_edge`, :meth:`Pinbus.run`).
 """
 
-from .client import BUS_NAME, Button, Chip, Line, Output, Pinbus, Subscription
+from .client import BUS_NAME, Button, Chip, Line, Output, Pinbus, Sensor, Subscription
 from .errors import (
     AccessDenied,
     DeviceIOError,
@@ -35,6 +35,7 @@ __all__ = [
     "Line",
     "Output",
     "Button",
+    "Sensor",
     "Subscription",
     "PinbusError",
     "NoSuchLine",

@@ -20,6 +20,9 @@
     button NAME                   print the configured button's events, one per line:
                                   "<seconds>.<nanoseconds> pressed", "... released <seconds held>",
                                   "... held <repeat>" or "clicked <count>", until Ctrl-C or SIGTERM
+    sensors                       every configured sensor: "<name> <model> <bus> <address>"
+                                  and its values, or "offline: <last error>"
+    read SENSOR                   take a fresh sample: one "<quantity> <value> <unit>" line each
 
 SPEC is a line name (GPIO17) or <chip>:<offset> (gpiochip0:17, pinctrl-bcm2711:17).
 DURATION is a number with a unit: 500us, 20ms, 1.5s, 2min, 1h (seconds if none).
@@ -118,6 +121,10 @@ def cmd_info(pb: Pinbus, args) -> int:
         line = b.line
         state = "held" if b.held else "pressed" if b.pressed else "released"
         print(f"  {b.name} {line.spec if line else '(no line)'} {state} ({b.debouncer} debounce)")
+    sensors = pb.sensors
+    print("sensors:" if sensors else "sensors: none")
+    for s in sensors:
+        print(f"  {s.name} {s.model} {s.bus} 0x{s.address:02x} {'online' if s.online else 'offline'}")
     return 0
 
 
@@ -255,9 +262,31 @@ def cmd_button(pb: Pinbus, args) -> int:
     return 0
 
 
+_UNITS = {"temperature": "°C", "pressure": "Pa", "humidity": "%RH", "illuminance": "lx", "voltage": "V"}
+
+
+def _format_values(values: dict[str, float]) -> str:
+    return " ".join(f"{k}={v:.2f}{_UNITS.get(k, '')}" for k, v in values.items())
+
+
+def cmd_sensors(pb: Pinbus, args) -> int:
+    for sensor in pb.sensors:
+        p = sensor.properties()
+        state = _format_values(p["Values"]) if p["Online"] else f"offline: {p['LastError'] or 'not sampled yet'}"
+        print(f"{p['Name']} {p['Model']} {p['Bus']} 0x{p['Address']:02x} {state}")
+    return 0
+
+
+def cmd_read(pb: Pinbus, args) -> int:
+    for k, v in pb.sensor(args.sensor).read().items():
+        print(f"{k} {round(v, 6)} {_UNITS.get(k, '')}".rstrip())
+    return 0
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
-        prog=PROG, description="Read, drive and monitor GPIO lines served by pinbusd (io.pinbus1).",
+        prog=PROG, description="Read, drive and monitor GPIO lines and read I2C sensors served by "
+                               "pinbusd (io.pinbus1).",
         epilog="SPEC: a line name (GPIO17) or <chip>:<offset> (gpiochip0:17). "
                "DURATION: e.g. 500us, 20ms, 1.5s, 2min.")
     bus = parser.add_mutually_exclusive_group()
@@ -271,7 +300,7 @@ def build_parser() -> argparse.ArgumentParser:
         p.set_defaults(func=func)
         return p
 
-    command("info", cmd_info, "show the daemon's version, backend, chips, outputs and buttons")
+    command("info", cmd_info, "show the daemon's version, backend, chips, outputs, buttons and sensors")
     command("button", cmd_button, "print a configured button's events until interrupted").add_argument("name")
     command("lines", cmd_lines, "list every line")
     command("find", cmd_find, "show a line's name, chip:offset and object path").add_argument("spec")
@@ -299,6 +328,8 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--active-low", action="store_true", help="invert the logical value")
     p.add_argument("--debounce", type=parse_duration, metavar="DURATION")
     command("release", cmd_release, "release a line the daemon holds").add_argument("spec")
+    command("sensors", cmd_sensors, "list the configured sensors with their values or errors")
+    command("read", cmd_read, "take a fresh sample of a sensor and print it").add_argument("sensor")
     return parser
 
 

@@ -35,12 +35,14 @@ ROOT_PATH = "/io/pinbus1"
 LINE_PREFIX = ROOT_PATH + "/line/"
 OUTPUT_PREFIX = ROOT_PATH + "/output/"
 BUTTON_PREFIX = ROOT_PATH + "/button/"
+SENSOR_PREFIX = ROOT_PATH + "/sensor/"
 
 MANAGER_IFACE = "io.pinbus1.Manager"
 CHIP_IFACE = "io.pinbus1.Chip"
 LINE_IFACE = "io.pinbus1.Line"
 OUTPUT_IFACE = "io.pinbus1.Output"
 BUTTON_IFACE = "io.pinbus1.Button"
+SENSOR_IFACE = "io.pinbus1.Sensor"
 PROPERTIES_IFACE = "org.freedesktop.DBus.Properties"
 
 UINT32_MAX = 2**32 - 1
@@ -446,6 +448,80 @@ class Button(_Object):
         return f"<pinbus.Button {decode_path_element(self.path.rsplit('/', 1)[-1])}>"
 
 
+class Sensor(_Object):
+    """A configured I2C sensor (io.pinbus1.Sensor, ``[sensor NAME]`` in pinbus.conf).
+
+    Readings are a dict of SI values: ``temperature`` (°C), ``pressure`` (Pa),
+    ``humidity`` (%RH), ``illuminance`` (lx), ``voltage`` (V) — the quantities
+    the device measures.
+    """
+
+    _iface = SENSOR_IFACE
+
+    @property
+    def name(self) -> str:
+        return self._get("Name")
+
+    @property
+    def model(self) -> str:
+        """The driver ("bme280", ...); "auto" until a model=auto sensor is found."""
+        return self._get("Model")
+
+    @property
+    def bus(self) -> str:
+        """Its I2C adapter, "/dev/i2c-1"."""
+        return self._get("Bus")
+
+    @property
+    def address(self) -> int:
+        """Its 7-bit I2C address (0 while an address=auto sensor is not found)."""
+        return self._get("Address")
+
+    @property
+    def online(self) -> bool:
+        """Whether the last attempt gave a good sample."""
+        return self._get("Online")
+
+    @property
+    def last_error(self) -> str:
+        """Why it is offline ("ENXIO: no acknowledge from /dev/i2c-1 address 0x76 (bme280)"); "" while online."""
+        return self._get("LastError")
+
+    @property
+    def interval(self) -> float:
+        """The sampling interval, in seconds."""
+        return self._get("IntervalUs") / 1e6
+
+    @property
+    def timestamp_us(self) -> int:
+        """When the last good sample was taken: µs since the epoch (0 before the first)."""
+        return self._get("Timestamp")
+
+    @property
+    def values(self) -> dict[str, float]:
+        """The last good sample ({} before the first; kept while offline: check :attr:`online`)."""
+        return self._get("Values")
+
+    def read(self) -> dict[str, float]:
+        """Takes a fresh sample and returns it. Raises SensorOffline (with the
+        sensor's LastError) when the device does not answer."""
+        return self._method("Read")
+
+    def on_values(self, callback: Callable[[dict[str, float], int], Any]) -> Subscription:
+        """Calls callback(values, timestamp_us) for every good sample (once per
+        sample) while :meth:`Pinbus.run` runs."""
+
+        def handler(iface, changed, invalidated):
+            if str(iface) == SENSOR_IFACE and "Values" in changed:
+                self._pinbus._dispatch(callback, _plain(changed["Values"]), int(changed.get("Timestamp", 0)))
+
+        match = self._pinbus._add_signal_receiver(handler, "PropertiesChanged", PROPERTIES_IFACE, self.path)
+        return Subscription(match)
+
+    def __repr__(self) -> str:
+        return f"<pinbus.Sensor {decode_path_element(self.path.rsplit('/', 1)[-1])}>"
+
+
 class Pinbus:
     """A connection to the pinbus daemon (bus name ``io.pinbus1``).
 
@@ -569,6 +645,11 @@ class Pinbus:
         return [Button(self, p) for p in self._manager_property("Buttons")]
 
     @property
+    def sensors(self) -> list[Sensor]:
+        """The configured sensors, in config order."""
+        return [Sensor(self, p) for p in self._manager_property("Sensors")]
+
+    @property
     def lines(self) -> list[Line]:
         """Every line of every chip, in chip and offset order."""
         return [line for chip in self.chips for line in chip.lines]
@@ -642,6 +723,13 @@ class Pinbus:
         if path not in self._manager_property("Buttons"):
             raise errors.NoSuchDevice(f"No button named '{name}'")
         return Button(self, path)
+
+    def sensor(self, name: str) -> Sensor:
+        """The configured sensor NAME. Raises NoSuchDevice if there is none."""
+        path = SENSOR_PREFIX + encode_path_element(name)
+        if path not in self._manager_property("Sensors"):
+            raise errors.NoSuchDevice(f"No sensor named '{name}'")
+        return Sensor(self, path)
 
     # -- main loop ---------------------------------------------------------
 

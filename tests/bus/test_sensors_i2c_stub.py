@@ -1,0 +1,146 @@
+# SPDX-License-Identifier: LGPL-2.1-or-later
+"""I2C sensors on the kernel's i2c-stub (real /dev/i2c-N, real i2c-dev ioctls), without --simulate.
+
+Runs where an i2c-stub adapter exists or can be loaded (root, modprobe, the module: the real-kernel
+rig; meson runs this file alone, as it rewrites the stub's registers); elsewhere every test is skipped with the reason (exit 77 through tests/run-pytest.py).
+The stub is preset as VECTORS.md says: a BME280 at 0x76 with V1's registers, and a TMP102 at 0x48
+whose temperature register walks the datasheet's table 5. i2c-stub is passive (status bits never
+change), which the drivers' forced-mode and one-shot polls must cope with.
+"""
+
+import glob
+import os
+import shutil
+import subprocess
+
+import pytest
+
+from conftest import path_encode, wait_until
+from test_sensors import assert_v1, prop, read
+
+STUB_NAME = "SMBus stub driver"
+
+V1_PRESET = [
+    ["0xD0", "0x60", "b"],
+    ["0x88", *"0x10 0x6E 0x6C 0x66 0x32 0x00 0x5D 0x95 0xB8 0xD5 0xD0 0x0B 0x77 0x1E 0x9D 0xFF 0xF9 0xFF "
+              "0xAC 0x26 0x0A 0xD8 0xBD 0x10 0x00 0x4B".split(), "i"],
+    ["0xE1", *"0x6E 0x01 0x00 0x13 0x05 0x00 0x1E".split(), "i"],
+    ["0xF7", *"0x4A 0x52 0xC0 0x80 0x96 0xC0 0x7A 0x76".split(), "i"],
+]
+
+# TMP102 datasheet table 5 (12-bit): register bytes MSB, LSB -> degC.
+TMP102_TABLE = [(0x19, 0x00, 25.0), (0xE7, 0x00, -25.0), (0xFF, 0xC0, -0.25), (0xC9, 0x00, -55.0),
+                (0x7F, 0xF0, 127.9375), (0x00, 0x10, 0.0625), (0xFF, 0xF0, -0.0625)]
+
+
+def find_stub():
+    for d in glob.glob("/sys/class/i2c-adapter/i2c-*"):
+        try:
+            with open(os.path.join(d, "name")) as f:
+                if f.read().strip() == STUB_NAME:
+                    return int(d.rsplit("-", 1)[1])
+        except (OSError, ValueError):
+            continue
+    return None
+
+
+def i2cset(bus, addr, *args):
+    subprocess.run(["i2cset", "-y", str(bus), f"0x{addr:02x}", *args], check=True, capture_output=True,
+                   text=True, timeout=10)
+
+
+@pytest.fixture(scope="module")
+def stub():
+    if not shutil.which("i2cset"):
+        pytest.skip("i2cset (Debian package i2c-tools) not installed")
+    nr = find_stub()
+    if nr is None:
+        if os.geteuid() != 0 or not shutil.which("modprobe"):
+            pytest.skip("no i2c-stub adapter, and loading one needs root and modprobe "
+                        "(the real-kernel rig has them)")
+        p = subprocess.run(["modprobe", "i2c-dev"], capture_output=True, text=True)
+        p = p if p.returncode else subprocess.run(["modprobe", "i2c-stub", "chip_addr=0x76,0x48"],
+                                                  capture_output=True, text=True)
+        if p.returncode:
+            pytest.skip(f"cannot load i2c-stub: {p.stderr.strip()}")
+        nr = find_stub()
+    if nr is None or not os.path.exists(f"/dev/i2c-{nr}"):
+        pytest.skip("i2c-stub loaded, but no /dev/i2c-N for it (is i2c-dev loaded?)")
+    try:
+        for args in V1_PRESET:
+            i2cset(nr, 0x76, *args)
+        i2cset(nr, 0x48, "0x00", "0x0019", "w")
+    except subprocess.CalledProcessError as e:
+        pytest.skip(f"cannot preset i2c-stub {nr} (loaded with other chip_addr=?): {e.stderr.strip()}")
+    # Left loaded: other tests (tests/unit/test-sensor-stub.c) use it too.
+    return nr
+
+
+def start(pinbus, config):
+    pinbus.daemon.write_config(config)
+    pinbus.daemon.start()
+
+
+@pytest.mark.pinbusd(simulate=False, start=False)
+def test_bme280_v1_through_i2c_dev(pinbus, stub):
+    start(pinbus, f"[sensor room]\nmodel = bme280\nbus = {stub}\naddress = 0x76\ninterval = 200ms\n")
+    c = pinbus.bus
+    room = path_encode("/io/pinbus1/sensor", "room")
+    wait_until(lambda: prop(c, room, "Online"), 10, "room online")
+    assert prop(c, room, "Bus") == f"/dev/i2c-{stub}"
+    assert_v1(prop(c, room, "Values"))
+    assert_v1(read(c, room))
+
+
+@pytest.mark.pinbusd(simulate=False, start=False)
+def test_tmp102_table_through_i2c_dev(pinbus, stub):
+    start(pinbus, f"[sensor t]\nmodel = tmp102\nbus = /dev/i2c-{stub}\naddress = 0x48\ninterval = 1h\n")
+    c = pinbus.bus
+    t = path_encode("/io/pinbus1/sensor", "t")
+    wait_until(lambda: prop(c, t, "Online"), 10, "t online")
+    for msb, lsb, degc in TMP102_TABLE:
+        # i2c-stub keeps a word register as one 16-bit cell whose low byte goes first on the wire.
+        i2cset(stub, 0x48, "0x00", f"0x{lsb << 8 | msb:04x}", "w")
+        assert read(c, t) == {"temperature": degc}, (hex(msb), hex(lsb))
+
+
+@pytest.mark.pinbusd(simulate=False, start=False)
+def test_absent_device_and_adapter_on_the_kernel(pinbus, stub):
+    start(pinbus, f"[sensor gone]\nmodel = tmp102\nbus = {stub}\naddress = 0x4f\ninterval = 100ms\n"
+                  "[sensor nobus]\nmodel = tmp102\nbus = 250\naddress = 0x48\ninterval = 100ms\n")
+    c = pinbus.bus
+    gone = path_encode("/io/pinbus1/sensor", "gone")
+    nobus = path_encode("/io/pinbus1/sensor", "nobus")
+    wait_until(lambda: prop(c, gone, "LastError") and prop(c, nobus, "LastError"), 10, "both errors")
+    err = prop(c, gone, "LastError")
+    assert err.split(":")[0] in ("ENXIO", "EREMOTEIO") and f"/dev/i2c-{stub} address 0x4f" in err, err
+    assert prop(c, nobus, "LastError").startswith("ENOENT: no such adapter /dev/i2c-250")
+    assert prop(c, gone, "Online") is False and prop(c, nobus, "Online") is False
+
+
+@pytest.mark.pinbusd(simulate=False, start=False)
+def test_adapter_going_away_and_coming_back(pinbus, stub):
+    if os.geteuid() != 0 or not shutil.which("modprobe"):
+        pytest.skip("unloading i2c-stub needs root and modprobe")
+    start(pinbus, f"[sensor room]\nmodel = bme280\nbus = {stub}\naddress = 0x76\ninterval = 100ms\n")
+    c = pinbus.bus
+    room = path_encode("/io/pinbus1/sensor", "room")
+    wait_until(lambda: prop(c, room, "Online"), 10, "room online")
+    p = subprocess.run(["modprobe", "-r", "i2c-stub"], capture_output=True, text=True)
+    if p.returncode:
+        pytest.skip(f"cannot unload i2c-stub: {p.stderr.strip()}")
+    try:
+        wait_until(lambda: not prop(c, room, "Online"), 10, "room offline")
+        err = prop(c, room, "LastError")
+        assert f"/dev/i2c-{stub}" in err, err
+    finally:
+        subprocess.run(["modprobe", "i2c-stub", "chip_addr=0x76,0x48"], check=True, capture_output=True)
+    if find_stub() != stub:
+        pytest.skip(f"i2c-stub came back as another bus than i2c-{stub}")
+    for args in V1_PRESET:
+        i2cset(stub, 0x76, *args)
+    i2cset(stub, 0x48, "0x00", "0x0019", "w")
+    # The backoff is capped at 32 intervals (3.2 s): the reopened adapter is found by then.
+    wait_until(lambda: prop(c, room, "Online"), 15, "room back online on the reloaded adapter")
+    assert_v1(read(c, room))
+    assert "went away" in pinbus.daemon.log_text() or "no such adapter" in pinbus.daemon.log_text()
