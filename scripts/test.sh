@@ -12,7 +12,7 @@
 # The vm suite (tests/vm: pinbusd against gpio-sim and i2c-stub in a qemu guest)
 # runs only in step 1: it tests the daemon against a real kernel, not memory
 # errors, and TCG emulation under a sanitizer would multiply its minutes. On a
-# machine without a cached test kernel it first builds one (about 8 minutes on
+# machine without a cached test kernel it first builds one (7 to 10 minutes on
 # 2 cores; cached in ~/.cache/pinbus-vm, see tests/vm/README.md).
 # Existing build directories are reused (reconfigured). Every step runs even
 # when an earlier one failed; the summary at the end lists them, and the exit
