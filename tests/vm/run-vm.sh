@@ -98,7 +98,7 @@ rm -rf "$run/initramfs"
 
 # The command script the guest runs: this directory, the variables passed on, the command.
 {
-        echo "cd $(printf '%q' "$PWD") || exit 126"
+        printf 'cd %q || { echo "vm: cannot enter %q in the guest"; exit 126; }\n' "$PWD" "$PWD"
         while IFS= read -r name; do
                 printf 'export %s=%q\n' "$name" "${!name}"
         done < <(compgen -e | grep -E '^(CI|PINBUS[A-Z0-9_]*)$' | grep -vE '^PINBUS_VM_(CACHE|KEEP|SHELL)$')
