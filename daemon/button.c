@@ -37,6 +37,8 @@ struct Button {
         PbButton *machine;
         sd_event_source *timer; /* created on first use; armed only when the machine needs it */
 
+        bool line_was_lost; /* its chip went away once: a press found on its return is new */
+
         /* What clients were told: Pressed/Released alternate on these. */
         bool reported_pressed;
         bool reported_held;
@@ -371,6 +373,7 @@ void button_line_lost(Button *b)
         if (b->reported_pressed)
                 report_released(b, t, b->machine ? t - pb_button_get_press_ts(b->machine) : 0);
         b->line = NULL;
+        b->line_was_lost = true;
         b->machine = pb_button_free(b->machine);
         b->last_seqno = 0;
         if (b->timer)
@@ -435,14 +438,23 @@ static int button_request_line(Button *b, Line *l, sd_bus_error *error)
         b->line = l;
         b->debouncer = deb;
         b->last_seqno = 0;
-        /* Pressed at start: the state shows it, but no Pressed is signalled (we did not see it begin). */
-        b->reported_pressed = pressed;
+        /* Pressed at start: the state shows it, but no Pressed is signalled (we did not see it
+         * begin). Pressed when the line comes back after its chip went away: clients were sent
+         * Released then, so the press is reported afresh by button_arm()'s timer, stamped when
+         * the line came back, and its Released follows as usual. */
+        b->reported_pressed = pressed && !b->line_was_lost;
         b->reported_held = false;
         button_emit_properties(b, "Line", "Debouncer");
-        if (pressed)
+        if (b->reported_pressed)
                 button_emit_properties(b, "Pressed", NULL);
         line_note_input_value(l, pressed);
+        button_arm(b);
         return 0;
+}
+
+bool button_has_line(const Button *b)
+{
+        return b->line;
 }
 
 void button_start(Button *b)
@@ -455,7 +467,7 @@ void button_start(Button *b)
         if (r >= 0)
                 r = button_request_line(b, l, &error);
         if (r < 0) {
-                log_warning("%s: [button %s]: %s; the button has no line until the daemon is restarted",
+                log_warning("%s: [button %s]: %s; the button has no line until a chip with it appears",
                             b->cfg.source, b->cfg.name, error.message);
                 return;
         }

@@ -43,8 +43,12 @@ int button_new(Daemon *d, const ButtonConfig *cfg, Button **ret);
 Button *button_free(Button *b);
 
 /* Finds the button's line and requests it (button_request_line()). Failures are
- * logged and leave the button without a line; they never fail the daemon. */
+ * logged and leave the button without a line; they never fail the daemon. Called
+ * at start, and again by daemon_lines_appeared() while the button has no line. */
 void button_start(Button *b);
+
+/* Whether the button holds its line now. */
+bool button_has_line(const Button *b);
 
 const char *button_get_name(const Button *b);
 const char *button_get_path(const Button *b);

@@ -33,8 +33,13 @@ static int chip_on_io(sd_event_source *s, int fd, uint32_t revents, void *userda
         int n;
 
         n = pb_chip_read_info_events(c->pb, events, ELEMENTSOF(events));
+        if (n == -ENODEV) {
+                /* The device went away: so do the chip and its lines (this frees c and s). */
+                daemon_remove_chip(c->daemon, c, NULL);
+                return 0;
+        }
         if (n < 0) {
-                /* The chip went away (or its fd broke): stop watching rather than spin. */
+                /* The fd broke: stop watching rather than spin. */
                 log_error_errno(n, "Chip %s (%s): cannot read line info events: %s; no longer watching it",
                                 pb_chip_get_name(c->pb), pb_chip_get_label(c->pb), strerror(-n));
                 return sd_event_source_set_enabled(s, SD_EVENT_OFF);
@@ -90,17 +95,26 @@ fail:
         return r;
 }
 
-Chip *chip_free(Chip *c)
+PbChip *chip_free_keep_pb(Chip *c)
 {
+        PbChip *pb;
+
         if (!c)
                 return NULL;
         sd_event_source_disable_unref(c->io);
+        /* Lines first: they release their requests, which need the chip. */
         for (unsigned i = 0; c->lines && i < c->n_lines; i++)
                 line_free(c->lines[i]);
         free(c->lines);
-        pb_chip_close(c->pb);
+        pb = c->pb;
         free(c->path);
         free(c);
+        return pb;
+}
+
+Chip *chip_free(Chip *c)
+{
+        pb_chip_close(chip_free_keep_pb(c));
         return NULL;
 }
 

@@ -13,6 +13,9 @@ int chip_new(Daemon *d, PbChip *pb, Chip **ret);
 /* Frees the chip and its lines (releasing what they hold). Returns NULL. */
 Chip *chip_free(Chip *c);
 
+/* As chip_free(), but hands back its PbChip instead of closing it. */
+PbChip *chip_free_keep_pb(Chip *c);
+
 PbChip *chip_get_pb(const Chip *c);
 Daemon *chip_get_daemon(const Chip *c);
 const char *chip_get_name(const Chip *c);  /* "gpiochip0" */

@@ -1,7 +1,9 @@
 /* SPDX-License-Identifier: LGPL-2.1-or-later */
 
 #include <signal.h>
+#include <sys/inotify.h>
 #include <systemd/sd-daemon.h>
+#include <unistd.h>
 
 #include "bus-error.h"
 #include "button.h"
@@ -21,19 +23,257 @@ bool daemon_is_simulating(const Daemon *d)
         return d->options.simulate;
 }
 
-static int daemon_add_chip(Daemon *d, PbChip *pb)
+static int compare_chips(const void *a, const void *b)
+{
+        /* Chip-number order: gpiochip2 before gpiochip10. */
+        return strverscmp(chip_get_name(*(Chip *const *)a), chip_get_name(*(Chip *const *)b));
+}
+
+static int compare_lines(const void *a, const void *b)
+{
+        return strcmp(line_get_object_name(*(Line *const *)a), line_get_object_name(*(Line *const *)b));
+}
+
+/* Whether a line of the index, or one of the first n of chip c, is already known by name. */
+static bool line_name_taken(Daemon *d, Chip *c, unsigned n, const char *name)
+{
+        if (daemon_find_line_by_object_name(d, name))
+                return true;
+        for (unsigned off = 0; off < n; off++)
+                if (streq(line_get_object_name(chip_get_line(c, off)), name))
+                        return true;
+        return false;
+}
+
+/*
+ * Names the lines of chip c and adds them to the sorted index. A line is known
+ * by its kernel name unless it has none or a line already indexed (an earlier
+ * chip's, in chip-number order at start-up) took it; then it is
+ * "<chip>_<offset>". Lines already indexed keep their names.
+ */
+static int daemon_index_chip_lines(Daemon *d, Chip *c)
+{
+        unsigned n = chip_get_num_lines(c);
+        Line **lines;
+        size_t k = d->n_lines;
+
+        lines = realloc(d->lines, (d->n_lines + n + 1) * sizeof(Line *));
+        if (!lines)
+                return -ENOMEM;
+        d->lines = lines;
+
+        for (unsigned off = 0; off < n; off++) {
+                Line *l = chip_get_line(c, off);
+                const char *name = line_get_info(l)->name;
+                _cleanup_free_ char *fallback = NULL;
+                int r;
+
+                if (isempty(name) || line_name_taken(d, c, off, name)) {
+                        if (asprintf(&fallback, "%s_%u", chip_get_name(c), off) < 0)
+                                return -ENOMEM;
+                        if (!isempty(name))
+                                log_notice("Line %u of %s is named '%s' like an earlier line; it is %s", off,
+                                           chip_get_name(c), name, fallback);
+                        name = fallback;
+                }
+                r = line_set_object_name(l, name);
+                if (r < 0)
+                        return r;
+        }
+        for (unsigned off = 0; off < n; off++)
+                d->lines[k++] = chip_get_line(c, off);
+        d->n_lines = k;
+        qsort(d->lines, d->n_lines, sizeof(Line *), compare_lines);
+        return 0;
+}
+
+/* Takes chip c out of the chip list and its lines out of the index (keeping the order). */
+static void daemon_unindex_chip(Daemon *d, Chip *c)
+{
+        size_t k = 0;
+
+        for (size_t i = 0; i < d->n_lines; i++)
+                if (line_get_chip(d->lines[i]) != c)
+                        d->lines[k++] = d->lines[i];
+        d->n_lines = k;
+
+        k = 0;
+        for (size_t i = 0; i < d->n_chips; i++)
+                if (d->chips[i] != c)
+                        d->chips[k++] = d->chips[i];
+        d->n_chips = k;
+}
+
+/* InterfacesAdded or InterfacesRemoved for the chip and its lines. */
+static void daemon_announce_chip(Daemon *d, Chip *c, bool added)
+{
+        int r = 0;
+
+        if (!d->serving)
+                return;
+        if (added)
+                r = sd_bus_emit_object_added(d->bus, chip_get_path(c));
+        for (unsigned off = 0; off < chip_get_num_lines(c) && r >= 0; off++) {
+                const char *path = line_get_path(chip_get_line(c, off));
+
+                r = added ? sd_bus_emit_object_added(d->bus, path)
+                          : sd_bus_emit_object_removed(d->bus, path);
+        }
+        if (!added && r >= 0)
+                r = sd_bus_emit_object_removed(d->bus, chip_get_path(c));
+        if (r < 0)
+                log_warning("Chip %s: cannot announce that it %s: %s", chip_get_name(c),
+                            added ? "appeared" : "went away", strerror(-r));
+}
+
+static void daemon_emit_chips_changed(Daemon *d)
+{
+        if (d->serving)
+                (void)sd_bus_emit_properties_changed(d->bus, PINBUS_OBJECT_ROOT, "io.pinbus1.Manager",
+                                                     "Chips", NULL);
+}
+
+int daemon_add_chip(Daemon *d, PbChip *pb)
 {
         Chip **n, *c;
         int r;
 
         n = realloc(d->chips, (d->n_chips + 1) * sizeof(Chip *));
-        if (!n)
+        if (!n) {
+                pb_chip_close(pb);
                 return -ENOMEM;
+        }
         d->chips = n;
         r = chip_new(d, pb, &c);
-        if (r < 0)
+        if (r < 0) {
+                pb_chip_close(pb);
                 return r;
+        }
         d->chips[d->n_chips++] = c;
+        qsort(d->chips, d->n_chips, sizeof(Chip *), compare_chips);
+        r = daemon_index_chip_lines(d, c);
+        if (r < 0) {
+                daemon_unindex_chip(d, c);
+                chip_free(c);
+                return r;
+        }
+        daemon_announce_chip(d, c, true);
+        daemon_emit_chips_changed(d);
+        return 0;
+}
+
+void daemon_remove_chip(Daemon *d, Chip *c, PbChip **keep)
+{
+        PbChip *pb;
+
+        log_notice("GPIO chip %s (%s) went away with its %u line(s)", chip_get_name(c), chip_get_label(c),
+                   chip_get_num_lines(c));
+        /* Whoever held its lines lets go first, while the objects still exist. */
+        for (unsigned off = 0; off < chip_get_num_lines(c); off++)
+                line_lost(chip_get_line(c, off));
+        daemon_announce_chip(d, c, false);
+        daemon_unindex_chip(d, c);
+        daemon_emit_chips_changed(d);
+
+        pb = chip_free_keep_pb(c);
+        if (keep)
+                *keep = pb;
+        else
+                pb_chip_close(pb);
+}
+
+void daemon_lines_appeared(Daemon *d)
+{
+        for (size_t i = 0; i < d->n_outputs; i++)
+                if (!output_has_line(d->outputs[i]))
+                        output_start(d->outputs[i]);
+        for (size_t i = 0; i < d->n_buttons; i++)
+                if (!button_has_line(d->buttons[i]))
+                        button_start(d->buttons[i]);
+}
+
+static Chip *daemon_find_chip_by_device(Daemon *d, const char *path)
+{
+        for (size_t i = 0; i < d->n_chips; i++)
+                if (streq(pb_chip_get_path(chip_get_pb(d->chips[i])), path))
+                        return d->chips[i];
+        return NULL;
+}
+
+/* Opens and adds the GPIO character device at path; false if it cannot be used (logged). */
+static bool daemon_open_chip(Daemon *d, const char *path)
+{
+        PbChip *pb;
+        int r;
+
+        r = pb_gpiod_chip_open(path, &pb);
+        if (r < 0) {
+                /* One unusable chip must not take the others down with it. */
+                log_warning("Cannot open GPIO chip %s: %s; skipping it", path, strerror(-r));
+                return false;
+        }
+        log_debug("Opened %s: %s (%s), %u lines", path, pb_chip_get_name(pb), pb_chip_get_label(pb),
+                  pb_chip_get_num_lines(pb));
+        r = daemon_add_chip(d, pb);
+        if (r < 0) {
+                log_warning("Cannot set up GPIO chip %s: %s; skipping it", path, strerror(-r));
+                return false;
+        }
+        return true;
+}
+
+/* Brings the chip list in line with the nodes in dev_dir (after an inotify queue overflow). */
+static void daemon_rescan_chips(Daemon *d)
+{
+        _cleanup_strv_free_ char **paths = NULL;
+        bool added = false;
+
+        for (size_t i = d->n_chips; i > 0; i--)
+                if (access(pb_chip_get_path(chip_get_pb(d->chips[i - 1])), F_OK) < 0)
+                        daemon_remove_chip(d, d->chips[i - 1], NULL);
+        if (pb_gpiod_list_chips(d->options.dev_dir, &paths) < 0)
+                return;
+        for (char **p = paths; *p; p++)
+                if (!daemon_find_chip_by_device(d, *p))
+                        added |= daemon_open_chip(d, *p);
+        if (added)
+                daemon_lines_appeared(d);
+}
+
+static int on_dev_event(sd_event_source *s, const struct inotify_event *e, void *userdata)
+{
+        Daemon *d = userdata;
+        _cleanup_free_ char *path = NULL;
+        Chip *c;
+
+        if (e->mask & IN_Q_OVERFLOW) {
+                log_debug("Missed device events in %s; looking at its GPIO chips again", d->options.dev_dir);
+                daemon_rescan_chips(d);
+                return 0;
+        }
+        if (e->len == 0 || !startswith(e->name, "gpiochip"))
+                return 0;
+        if (asprintf(&path, "%s/%s", d->options.dev_dir, e->name) < 0)
+                return 0;
+
+        c = daemon_find_chip_by_device(d, path);
+        /* A new node at the path of a chip we have means the old one is gone. */
+        if (c && (e->mask & (IN_DELETE | IN_MOVED_FROM | IN_CREATE | IN_MOVED_TO)))
+                daemon_remove_chip(d, c, NULL);
+        else if (c)
+                return 0;
+        if (e->mask & (IN_DELETE | IN_MOVED_FROM))
+                return 0;
+
+        /* Created, or its permissions changed (udev may grant access only after creating it). */
+        if (access(path, R_OK | W_OK) < 0) {
+                log_debug("GPIO chip %s appeared but is not accessible yet: %m", path);
+                return 0;
+        }
+        if (daemon_open_chip(d, path)) {
+                log_notice("GPIO chip %s appeared", path);
+                daemon_lines_appeared(d);
+        }
         return 0;
 }
 
@@ -51,90 +291,32 @@ static int daemon_open_chips(Daemon *d)
                 if (d->options.simulate_no_debounce)
                         (void)pb_sim_chip_set_debounce_supported(pb, false);
                 r = daemon_add_chip(d, pb);
-                if (r < 0) {
-                        pb_chip_close(pb);
+                if (r < 0)
                         return log_error_errno(r, "Cannot set up the simulated chip: %s", strerror(-r));
-                }
                 return 0;
         }
+
+        /* Watch first, so that no chip can slip in between the listing and the watch. */
+        r = sd_event_add_inotify(d->event, &d->dev_watch, d->options.dev_dir,
+                                 IN_CREATE | IN_DELETE | IN_ATTRIB | IN_MOVED_TO | IN_MOVED_FROM |
+                                         IN_ONLYDIR,
+                                 on_dev_event, d);
+        if (r < 0)
+                log_warning(
+                        "Cannot watch %s for GPIO chips coming and going: %s; serving the chips there now",
+                        d->options.dev_dir, strerror(-r));
+        else
+                (void)sd_event_source_set_description(d->dev_watch, "gpiochip-watch");
 
         r = pb_gpiod_list_chips(d->options.dev_dir, &paths);
         if (r < 0)
                 return log_error_errno(r, "Cannot list GPIO chips in %s: %s", d->options.dev_dir,
                                        strerror(-r));
-
-        for (char **p = paths; *p; p++) {
-                PbChip *pb;
-
-                r = pb_gpiod_chip_open(*p, &pb);
-                if (r < 0) {
-                        /* One unusable chip must not take the others down with it. */
-                        log_warning("Cannot open GPIO chip %s: %s; skipping it", *p, strerror(-r));
-                        continue;
-                }
-                r = daemon_add_chip(d, pb);
-                if (r < 0) {
-                        pb_chip_close(pb);
-                        log_warning("Cannot set up GPIO chip %s: %s; skipping it", *p, strerror(-r));
-                        continue;
-                }
-                log_debug("Opened %s: %s (%s), %u lines", *p, pb_chip_get_name(pb), pb_chip_get_label(pb),
-                          pb_chip_get_num_lines(pb));
-        }
+        for (char **p = paths; *p; p++)
+                (void)daemon_open_chip(d, *p);
         if (d->n_chips == 0)
-                log_warning("No usable GPIO chip in %s; serving no lines", d->options.dev_dir);
-        return 0;
-}
-
-static int compare_lines(const void *a, const void *b)
-{
-        return strcmp(line_get_object_name(*(Line *const *)a), line_get_object_name(*(Line *const *)b));
-}
-
-/*
- * Names every line and builds the sorted index. A line is known by its kernel
- * name unless it has none or an earlier line (in chip-number order) took it;
- * then it is "<chip>_<offset>".
- */
-static int daemon_index_lines(Daemon *d)
-{
-        size_t n = 0, k = 0;
-
-        for (size_t i = 0; i < d->n_chips; i++)
-                n += chip_get_num_lines(d->chips[i]);
-        d->lines = calloc(n ? n : 1, sizeof(Line *));
-        if (!d->lines)
-                return -ENOMEM;
-
-        for (size_t i = 0; i < d->n_chips; i++) {
-                Chip *c = d->chips[i];
-
-                for (unsigned off = 0; off < chip_get_num_lines(c); off++) {
-                        Line *l = chip_get_line(c, off);
-                        const char *name = line_get_info(l)->name;
-                        _cleanup_free_ char *fallback = NULL;
-                        bool taken = isempty(name);
-                        int r;
-
-                        for (size_t j = 0; j < k && !taken; j++)
-                                taken = streq(line_get_object_name(d->lines[j]), name);
-                        if (taken) {
-                                if (asprintf(&fallback, "%s_%u", chip_get_name(c), off) < 0)
-                                        return -ENOMEM;
-                                if (!isempty(name))
-                                        log_notice(
-                                                "Line %u of %s is named '%s' like an earlier line; it is %s",
-                                                off, chip_get_name(c), name, fallback);
-                                name = fallback;
-                        }
-                        r = line_set_object_name(l, name);
-                        if (r < 0)
-                                return r;
-                        d->lines[k++] = l;
-                }
-        }
-        d->n_lines = k;
-        qsort(d->lines, d->n_lines, sizeof(Line *), compare_lines);
+                log_warning("No usable GPIO chip in %s; serving no lines until one appears",
+                            d->options.dev_dir);
         return 0;
 }
 
@@ -351,9 +533,6 @@ int daemon_new(const DaemonOptions *options, Config *config, Daemon **ret)
         r = daemon_open_chips(d);
         if (r < 0)
                 return r;
-        r = daemon_index_lines(d);
-        if (r < 0)
-                return log_error_errno(r, "Cannot index lines: %s", strerror(-r));
 
         d->outputs = calloc(config->n_outputs ? config->n_outputs : 1, sizeof(Output *));
         if (!d->outputs)
@@ -383,6 +562,7 @@ int daemon_new(const DaemonOptions *options, Config *config, Daemon **ret)
         r = daemon_add_bus_objects(d);
         if (r < 0)
                 return r;
+        d->serving = true;
 
         for (size_t i = 0; i < d->n_outputs; i++)
                 output_start(d->outputs[i]);
@@ -424,11 +604,16 @@ Daemon *daemon_free(Daemon *d)
         if (!d)
                 return NULL;
 
+        d->serving = false;
+        d->dev_watch = sd_event_source_disable_unref(d->dev_watch);
         /* Lines first (they release their requests), then who pointed at them. */
         for (size_t i = 0; i < d->n_chips; i++)
                 chip_free(d->chips[i]);
         free(d->chips);
         free(d->lines);
+        for (size_t i = 0; i < d->n_unplugged; i++)
+                pb_chip_close(d->unplugged[i]);
+        free(d->unplugged);
         for (size_t i = 0; i < d->n_outputs; i++)
                 output_free(d->outputs[i]);
         free(d->outputs);

@@ -74,6 +74,11 @@ typedef struct Daemon {
         size_t n_sensors;
         PbI2cBus **i2c_buses; /* open I2C adapters, shared by the sensors on them */
         size_t n_i2c_buses;
+
+        sd_event_source *dev_watch; /* inotify on dev_dir: GPIO chips coming and going (gpiod) */
+        PbChip **unplugged;         /* simulated chips taken away by Simulator.Unplug (--simulate) */
+        size_t n_unplugged;
+        bool serving; /* bus objects registered: chips coming and going are announced */
 } Daemon;
 
 /*
@@ -116,6 +121,37 @@ Output *daemon_find_output(Daemon *d, const char *name);
 
 /* Finds a configured button by name; NULL if none. */
 Button *daemon_find_button(Daemon *d, const char *name);
+
+/*
+ * Chips coming and going while the daemon runs ("line lost" / "line back").
+ *
+ * A chip goes away when its device node disappears from dev_dir, when its fd
+ * reports the device gone, or (simulator) by Simulator.Unplug. Then, for each
+ * of its lines, whatever holds the line is told through line.c's holder
+ * hooks: a client's claim ends, a line the daemon kept is dropped, a
+ * configured output loses its line (output_line_lost()) and waits. The line
+ * and chip objects leave the bus (InterfacesRemoved, Manager.Chips changed).
+ *
+ * A chip appears when a gpiochip node is created in dev_dir (or by
+ * Simulator.Plug). Its lines are named as at start-up; a chip that comes back
+ * with the same line names gets the same line object paths. The objects join
+ * the bus (InterfacesAdded, Manager.Chips changed), and then
+ * daemon_lines_appeared() lets every configured object that is waiting for a
+ * line try again: outputs re-request theirs with their last settled value.
+ * Anything else that holds lines by spec (buttons) hooks in at the same two
+ * places: a LineHolder case in line_lost(), and a call in daemon_lines_appeared().
+ */
+
+/* Takes chip c away as described above and frees it. If keep is not NULL the
+ * PbChip is not closed but handed to the caller (the simulator's Unplug). */
+void daemon_remove_chip(Daemon *d, Chip *c, PbChip **keep);
+
+/* Adds pb (taking ownership, also on failure) as described above; the caller then
+ * calls daemon_lines_appeared(). Errors: -ENOMEM, sd-event errnos. */
+int daemon_add_chip(Daemon *d, PbChip *pb);
+
+/* Lines appeared: every configured object waiting for a line tries to get it again. */
+void daemon_lines_appeared(Daemon *d);
 
 /* Whether the daemon runs on the simulator (--simulate). */
 bool daemon_is_simulating(const Daemon *d);

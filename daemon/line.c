@@ -159,6 +159,11 @@ static int line_on_request_io(sd_event_source *s, int fd, uint32_t revents, void
         int n;
 
         n = pb_request_read_edge_events(l->request, events, ELEMENTSOF(events));
+        if (n == -ENODEV) {
+                /* The chip went away: so does this line (this frees l and s). */
+                daemon_remove_chip(l->daemon, l->chip, NULL);
+                return 0;
+        }
         if (n < 0) {
                 log_error_errno(n, "Line %s: cannot read edge events: %s; no longer watching them",
                                 l->object_name, strerror(-n));
@@ -355,6 +360,33 @@ int line_release(Line *l, const char *sender, sd_bus_error *error)
         line_unrequest(l);
         client_free_if_unused(owner);
         return 0;
+}
+
+void line_lost(Line *l)
+{
+        Client *owner = l->owner;
+
+        switch (l->holder) {
+        case LINE_FREE:
+                return;
+        case LINE_HELD_BY_CLIENT:
+                log_notice("Line %s went away with its chip: the claim of %s ends", l->object_name,
+                           client_get_name(owner));
+                break;
+        case LINE_HELD_BY_DAEMON:
+                log_notice("Line %s went away with its chip: the daemon no longer holds it", l->object_name);
+                break;
+        case LINE_HELD_BY_OUTPUT:
+                log_notice("Line %s went away with its chip: output %s waits for it to come back",
+                           l->object_name, output_get_name(l->output));
+                break;
+        case LINE_HELD_BY_BUTTON:
+                log_notice("Line %s went away with its chip: button %s waits for it to come back",
+                           l->object_name, button_get_name(l->button));
+                break;
+        }
+        line_unrequest(l);
+        client_free_if_unused(owner);
 }
 
 void line_owner_gone(Line *l)

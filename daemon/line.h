@@ -59,6 +59,13 @@ int line_claim(Line *l, Client *client, const PbLineSettings *s, bool value_give
  * succeeds; a line held by another client or by an output is LineBusy. */
 int line_release(Line *l, const char *sender, sd_bus_error *error);
 
+/*
+ * The line's chip is going away: whatever holds the line lets go of it (a
+ * client's claim ends, a line the daemon kept is dropped, a configured output
+ * is told through output_line_lost() and waits for the line to come back).
+ */
+void line_lost(Line *l);
+
 /* The owning client disconnected: releases the line, or keeps it for the
  * daemon if it was claimed with persist=true. */
 void line_owner_gone(Line *l);

@@ -111,7 +111,7 @@ static int method_release_line(sd_bus_message *m, void *userdata, sd_bus_error *
  * Properties:
  *   Version s    pinbus version
  *   Backend s    "gpiod" (kernel GPIO character devices) | "simulator" (--simulate)
- *   Chips ao     io.pinbus1.Chip objects, in chip-number order
+ *   Chips ao     io.pinbus1.Chip objects, in chip-number order (emits change as chips come and go)
  *   Buttons ao   io.pinbus1.Button objects, in config order
  *   Outputs ao   io.pinbus1.Output objects, in config order
  *   Sensors ao   io.pinbus1.Sensor objects, in config order
@@ -132,7 +132,7 @@ static const sd_bus_vtable manager_vtable[] = {
         SD_BUS_VTABLE_START(0),
         SD_BUS_PROPERTY("Version", "s", property_get_version, 0, SD_BUS_VTABLE_PROPERTY_CONST),
         SD_BUS_PROPERTY("Backend", "s", property_get_backend, 0, SD_BUS_VTABLE_PROPERTY_CONST),
-        SD_BUS_PROPERTY("Chips", "ao", property_get_objects, 0, SD_BUS_VTABLE_PROPERTY_CONST),
+        SD_BUS_PROPERTY("Chips", "ao", property_get_objects, 0, SD_BUS_VTABLE_PROPERTY_EMITS_CHANGE),
         SD_BUS_PROPERTY("Buttons", "ao", property_get_objects, 0, SD_BUS_VTABLE_PROPERTY_CONST),
         SD_BUS_PROPERTY("Outputs", "ao", property_get_objects, 0, SD_BUS_VTABLE_PROPERTY_CONST),
         SD_BUS_PROPERTY("Sensors", "ao", property_get_objects, 0, SD_BUS_VTABLE_PROPERTY_CONST),

@@ -18,8 +18,10 @@ struct Output {
         bool restore;
 
         char *path;
-        Line *line; /* NULL while its line is missing */
-        bool value; /* logical value: the line's, or the one it will start with */
+        Line *line;   /* NULL while its line is missing */
+        bool value;   /* logical value: the line's, or the one it will start with */
+        bool started; /* output_start() ran once: settled is known */
+        bool settled; /* the value it rests at: driven again when its line comes back */
 };
 
 int output_new(Daemon *d, const OutputConfig *cfg, Output **ret)
@@ -77,19 +79,24 @@ void output_start(Output *o)
         Line *l;
         int r;
 
-        s.output_value = o->initial;
-        if (o->restore && state_store_get_output(o->daemon->state, o->name, &restored) >= 0) {
-                s.output_value = restored;
-                origin = "restored";
-        }
+        if (!o->started) {
+                o->settled = o->initial;
+                if (o->restore && state_store_get_output(o->daemon->state, o->name, &restored) >= 0) {
+                        o->settled = restored;
+                        origin = "restored";
+                }
+                o->started = true;
+        } else
+                origin = "last";
+        s.output_value = o->settled;
         o->value = s.output_value;
 
         r = daemon_find_line(o->daemon, o->line_spec, &l, &error);
         if (r >= 0)
                 r = line_hold_for_output(l, o, &s, &error);
         if (r < 0) {
-                log_warning("%s: [output %s]: %s; the output has no line until the daemon is restarted",
-                            o->source, o->name, error.message);
+                log_warning("%s: [output %s]: %s; the output waits for its line to appear", o->source,
+                            o->name, error.message);
                 return;
         }
         o->line = l;
@@ -116,8 +123,14 @@ void output_line_value_changed(Output *o, bool value)
         output_emit(o, "Value");
 }
 
+bool output_has_line(const Output *o)
+{
+        return o->line;
+}
+
 void output_line_settled(Output *o, bool value)
 {
+        o->settled = value;
         if (o->restore)
                 (void)state_store_set_output(o->daemon->state, o->name, value);
 }

@@ -267,6 +267,58 @@ static int method_set_adapter_funcs(sd_bus_message *m, void *userdata, sd_bus_er
         return sd_bus_reply_method_return(m, NULL);
 }
 
+static int method_unplug(sd_bus_message *m, void *userdata, sd_bus_error *error)
+{
+        Daemon *d = userdata;
+        const char *name;
+        PbChip **n, *pb;
+        Chip *c;
+        int r;
+
+        r = sd_bus_message_read(m, "s", &name);
+        if (r < 0)
+                return r;
+        c = daemon_find_chip(d, name);
+        if (!c)
+                return sd_bus_error_setf(error, PB_ERROR_NO_SUCH_DEVICE,
+                                         "No GPIO chip named or labelled '%s'", name);
+        n = realloc(d->unplugged, (d->n_unplugged + 1) * sizeof(PbChip *));
+        if (!n)
+                return bus_error_errno(error, -ENOMEM, "unplug chip", name);
+        d->unplugged = n;
+        daemon_remove_chip(d, c, &pb);
+        d->unplugged[d->n_unplugged++] = pb;
+        return sd_bus_reply_method_return(m, NULL);
+}
+
+static int method_plug(sd_bus_message *m, void *userdata, sd_bus_error *error)
+{
+        Daemon *d = userdata;
+        const char *name;
+        PbChip *pb;
+        size_t i;
+        int r;
+
+        r = sd_bus_message_read(m, "s", &name);
+        if (r < 0)
+                return r;
+        for (i = 0; i < d->n_unplugged; i++)
+                if (streq(pb_chip_get_name(d->unplugged[i]), name) ||
+                    streq(pb_chip_get_label(d->unplugged[i]), name))
+                        break;
+        if (i == d->n_unplugged)
+                return sd_bus_error_setf(error, PB_ERROR_NO_SUCH_DEVICE,
+                                         "No unplugged GPIO chip named or labelled '%s'", name);
+        pb = d->unplugged[i];
+        memmove(d->unplugged + i, d->unplugged + i + 1, (d->n_unplugged - i - 1) * sizeof(PbChip *));
+        d->n_unplugged--;
+        r = daemon_add_chip(d, pb);
+        if (r < 0)
+                return bus_error_errno(error, r, "plug chip", name);
+        daemon_lines_appeared(d);
+        return sd_bus_reply_method_return(m, NULL);
+}
+
 /*
  * io.pinbus1.Simulator — drives the simulated chip's inputs; only present with --simulate.
  * A level is physical (before active-low), as a wire would carry it, and behaves like
@@ -306,6 +358,13 @@ static int method_set_adapter_funcs(sd_bus_message *m, void *userdata, sd_bus_er
  *           the transfer types the adapter supports from now on: "i2c" (plain I2C),
  *           "smbus-byte", "smbus-byte-data", "smbus-word-data", "smbus-i2c-block" (all of them
  *           initially); others fail with EOPNOTSUPP, as on an SMBus-only adapter
+ *   Unplug(s chip)
+ *           the chip (kernel name or label) goes away as a hot-unplugged device does: its
+ *           lines' holders let go, its objects leave the bus; NoSuchDevice if there is none
+ *   Plug(s chip)
+ *           a chip taken away by Unplug comes back, with its simulated levels, as a
+ *           hot-plugged device does: its objects return under the same paths, and
+ *           configured outputs take their lines again; NoSuchDevice if none was unplugged
  */
 static const sd_bus_vtable simulator_vtable[] = {
         SD_BUS_VTABLE_START(0),
@@ -327,6 +386,10 @@ static const sd_bus_vtable simulator_vtable[] = {
                                 method_set_adapter_funcs, SD_BUS_VTABLE_UNPRIVILEGED),
         SD_BUS_METHOD_WITH_ARGS("AddI2cDevice", SD_BUS_ARGS("u", bus, "q", address, "s", model),
                                 SD_BUS_NO_RESULT, method_add_i2c_device, SD_BUS_VTABLE_UNPRIVILEGED),
+        SD_BUS_METHOD_WITH_ARGS("Unplug", SD_BUS_ARGS("s", chip), SD_BUS_NO_RESULT, method_unplug,
+                                SD_BUS_VTABLE_UNPRIVILEGED),
+        SD_BUS_METHOD_WITH_ARGS("Plug", SD_BUS_ARGS("s", chip), SD_BUS_NO_RESULT, method_plug,
+                                SD_BUS_VTABLE_UNPRIVILEGED),
         SD_BUS_VTABLE_END,
 };
 

@@ -24,7 +24,17 @@ packages=(
         dbus systemd util-linux passwd
         valgrind libc6-dbg clang-format
         python3 python3-dbus python3-gi python3-pytest
+        # The real-kernel test rig (tests/vm): qemu, a static busybox for the guest's
+        # initramfs, i2c-tools in the guest, and what building a small kernel from
+        # the kernel source package needs (objtool needs libelf; no module signing,
+        # so no libssl).
+        qemu-system-x86 busybox-static i2c-tools
+        bc bison flex cpio gzip xz-utils libelf-dev make perl
 )
+# The kernel source of the rig: Debian 12's own 6.1 (the one the rig is known to
+# build; linux-source would pick a newer one from backports), else the
+# release's default (Debian 13: linux-source, 6.12).
+kernel_source_packages=(linux-source-6.1 linux-source)
 gpiod_packages=(libgpiod-dev gpiod)
 backports_name=pinbus-backports
 
@@ -187,7 +197,26 @@ install_gpiod() {
         apt-get install -y --no-install-recommends -t "${codename}-backports" "${gpiod_packages[@]}"
 }
 
-if [ "${PINBUS_SETUP_FORCE:-}" != 1 ] && is_installed "${packages[@]}" && gpiod_v2_installed; then
+# Any linux-source-<version> package installed.
+kernel_source_installed() {
+        dpkg-query -W -f='${db:Status-Status} ${Package}\n' 'linux-source-*' 2>/dev/null |
+                grep -q '^installed linux-source-[0-9]'
+}
+
+install_kernel_source() {
+        local p
+        for p in "${kernel_source_packages[@]}"; do
+                if [ -n "$(apt-cache policy "$p" 2>/dev/null | sed -n 's/^ *Candidate: //p' | grep -v none)" ]; then
+                        log "installing $p (the kernel source of the real-kernel test rig)"
+                        apt-get install -y --no-install-recommends "$p"
+                        return
+                fi
+        done
+        die "no kernel source package (${kernel_source_packages[*]}) available"
+}
+
+if [ "${PINBUS_SETUP_FORCE:-}" != 1 ] && is_installed "${packages[@]}" && gpiod_v2_installed &&
+        kernel_source_installed; then
         log "all dependencies are installed"
         exit 0
 fi
@@ -215,6 +244,7 @@ if [ ${#missing[@]} -gt 0 ]; then
         log "installing ${missing[*]}"
         apt-get install -y --no-install-recommends "${missing[@]}"
 fi
+kernel_source_installed || install_kernel_source
 if gpiod_v2_installed && [ "${PINBUS_SETUP_FORCE:-}" != 1 ]; then
         log "libgpiod >= 2 is installed"
 else
