@@ -15,6 +15,7 @@
 #include <linux/i2c.h>
 #include <sys/ioctl.h>
 #include <sys/stat.h>
+#include <unistd.h>
 
 #include "i2c-bus-private.h"
 
@@ -239,6 +240,23 @@ static int dev_select(PbI2cBus *bus, uint16_t addr)
         return 0;
 }
 
+/*
+ * A failed transfer's errno as the rest of pinbus reads it. An address nobody
+ * acknowledges is -ENXIO for adapters (Documentation/i2c/fault-codes.rst), and
+ * -ENODEV is a driver's probe finding the wrong device; but some adapters,
+ * the kernel's own i2c-stub among them (drivers/i2c/i2c-stub.c, for any
+ * address not in its chip_addr list), answer a transfer to an absent address
+ * with -ENODEV. While the adapter's /dev node is there, that is the
+ * no-acknowledge case and becomes -ENXIO; with the node gone, -ENODEV (the
+ * adapter went away) stands.
+ */
+static int dev_xfer_result(PbI2cBus *bus, int r)
+{
+        if (r == -ENODEV && access(bus->path, F_OK) == 0)
+                return -ENXIO;
+        return r;
+}
+
 /* libi2c (i2c-tools >= 4.0) returns the value or a negative errno. */
 static int dev_read_byte(PbI2cBus *bus, uint16_t addr, uint8_t *ret)
 {
@@ -248,7 +266,7 @@ static int dev_read_byte(PbI2cBus *bus, uint16_t addr, uint8_t *ret)
                 return r;
         r = i2c_smbus_read_byte(dev_bus(bus)->fd);
         if (r < 0)
-                return r;
+                return dev_xfer_result(bus, r);
         *ret = (uint8_t)r;
         return 0;
 }
@@ -260,7 +278,7 @@ static int dev_write_byte(PbI2cBus *bus, uint16_t addr, uint8_t value)
         if (r < 0)
                 return r;
         r = i2c_smbus_write_byte(dev_bus(bus)->fd, value);
-        return r < 0 ? r : 0;
+        return r < 0 ? dev_xfer_result(bus, r) : 0;
 }
 
 static int dev_read_byte_data(PbI2cBus *bus, uint16_t addr, uint8_t reg, uint8_t *ret)
@@ -271,7 +289,7 @@ static int dev_read_byte_data(PbI2cBus *bus, uint16_t addr, uint8_t reg, uint8_t
                 return r;
         r = i2c_smbus_read_byte_data(dev_bus(bus)->fd, reg);
         if (r < 0)
-                return r;
+                return dev_xfer_result(bus, r);
         *ret = (uint8_t)r;
         return 0;
 }
@@ -283,7 +301,7 @@ static int dev_write_byte_data(PbI2cBus *bus, uint16_t addr, uint8_t reg, uint8_
         if (r < 0)
                 return r;
         r = i2c_smbus_write_byte_data(dev_bus(bus)->fd, reg, value);
-        return r < 0 ? r : 0;
+        return r < 0 ? dev_xfer_result(bus, r) : 0;
 }
 
 static int dev_read_word_data(PbI2cBus *bus, uint16_t addr, uint8_t reg, uint16_t *ret)
@@ -294,7 +312,7 @@ static int dev_read_word_data(PbI2cBus *bus, uint16_t addr, uint8_t reg, uint16_
                 return r;
         r = i2c_smbus_read_word_data(dev_bus(bus)->fd, reg);
         if (r < 0)
-                return r;
+                return dev_xfer_result(bus, r);
         *ret = (uint16_t)r;
         return 0;
 }
@@ -306,7 +324,7 @@ static int dev_write_word_data(PbI2cBus *bus, uint16_t addr, uint8_t reg, uint16
         if (r < 0)
                 return r;
         r = i2c_smbus_write_word_data(dev_bus(bus)->fd, reg, value);
-        return r < 0 ? r : 0;
+        return r < 0 ? dev_xfer_result(bus, r) : 0;
 }
 
 static int dev_read_i2c_block_data(PbI2cBus *bus, uint16_t addr, uint8_t reg, size_t len, uint8_t *buf)
@@ -317,7 +335,7 @@ static int dev_read_i2c_block_data(PbI2cBus *bus, uint16_t addr, uint8_t reg, si
                 return r;
         r = i2c_smbus_read_i2c_block_data(dev_bus(bus)->fd, reg, (uint8_t)len, buf);
         if (r < 0)
-                return r;
+                return dev_xfer_result(bus, r);
         return (size_t)r == len ? 0 : -EIO;
 }
 
@@ -329,7 +347,7 @@ static int dev_write_i2c_block_data(PbI2cBus *bus, uint16_t addr, uint8_t reg, s
         if (r < 0)
                 return r;
         r = i2c_smbus_write_i2c_block_data(dev_bus(bus)->fd, reg, (uint8_t)len, buf);
-        return r < 0 ? r : 0;
+        return r < 0 ? dev_xfer_result(bus, r) : 0;
 }
 
 static int dev_write(PbI2cBus *bus, uint16_t addr, const uint8_t *buf, size_t len)
@@ -341,7 +359,7 @@ static int dev_write(PbI2cBus *bus, uint16_t addr, const uint8_t *buf, size_t le
                 return r;
         n = write(dev_bus(bus)->fd, buf, len);
         if (n < 0)
-                return -errno;
+                return dev_xfer_result(bus, -errno);
         return (size_t)n == len ? 0 : -EIO;
 }
 
@@ -354,7 +372,7 @@ static int dev_read(PbI2cBus *bus, uint16_t addr, uint8_t *buf, size_t len)
                 return r;
         n = read(dev_bus(bus)->fd, buf, len);
         if (n < 0)
-                return -errno;
+                return dev_xfer_result(bus, -errno);
         return (size_t)n == len ? 0 : -EIO;
 }
 

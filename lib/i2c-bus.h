@@ -12,9 +12,11 @@
  * those are the caller's timers), so calling them from an event-loop callback
  * is fine; nothing here sleeps and nothing here logs. Every function returning
  * int returns >= 0 on success or a negative errno. Transfer errors are the
- * kernel's: -ENXIO / -EREMOTEIO (no acknowledge: device absent or NAKing),
- * -ETIMEDOUT, -EAGAIN (arbitration lost), -EOPNOTSUPP (the adapter cannot do
- * this transfer type), -ENODEV (the adapter went away), -EIO.
+ * kernel's: -ENXIO / -EREMOTEIO (no acknowledge: device absent or NAKing;
+ * an adapter's -ENODEV while its /dev node exists, as i2c-stub gives for an
+ * address it does not emulate, is reported as -ENXIO too), -ETIMEDOUT, -EAGAIN
+ * (arbitration lost), -EOPNOTSUPP (the adapter cannot do this transfer type),
+ * -ENODEV (the adapter went away: its /dev node is gone), -EIO.
  */
 
 #include <stdbool.h>
