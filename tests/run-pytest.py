@@ -8,7 +8,9 @@ The file's directory provides pytest.ini (nothing else is read) and conftest.py.
 A missing prerequisite prints "SKIP: <what> not installed" and exits 77 (meson's
 skip), except under CI (CI=true), which installs everything: there it fails.
 Environment: PINBUSD (the daemon to test, required), PINBUSD_WRAPPER (a command
-to run it under, e.g. valgrind), PINBUS_TEST_TIMEOUT_SCALE (multiplies timeouts);
+to run it under, e.g. valgrind), PINBUS_TEST_TIMEOUT_SCALE (multiplies timeouts),
+PINBUS_TEST_NO_SKIP=1 (every test must run: a skipped one fails the file; the vm
+suite sets it, as its guest has everything the tests need);
 the bindings tests also use PYTHONPATH and PINBUS_CLI (see their meson.build).
 """
 
@@ -104,7 +106,11 @@ def main(argv):
     ]
     outcomes = Outcomes()
     code = int(pytest.main(args, plugins=[outcomes]))
-    if code in (0, 5) and outcomes.ran == 0 and outcomes.skips:
+    if os.environ.get("PINBUS_TEST_NO_SKIP") == "1" and outcomes.skips:
+        print(f"FAIL: {len(outcomes.skips)} test(s) skipped where every test must run (PINBUS_TEST_NO_SKIP=1): "
+              + "; ".join(r.removeprefix("Skipped: ") for r in outcomes.skips), file=sys.stderr)
+        code = code or 1
+    elif code in (0, 5) and outcomes.ran == 0 and outcomes.skips:
         shutil.rmtree(basetemp, ignore_errors=True)
         print(f"SKIP: {outcomes.skips[0].removeprefix('Skipped: ')}")
         return EXIT_SKIP

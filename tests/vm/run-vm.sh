@@ -26,6 +26,8 @@
 # is. Exit status: the command's; 77 (skip) when qemu cannot run here at all
 # (a failure instead under CI=true, which installs it); 125 when the guest
 # gave no result (crashed, timed out: the console above says what happened).
+# With PINBUS_TEST_NO_SKIP=1 (the vm suite sets it) the command's own 77 is a
+# failure: in the guest a test has what it needs, so a skip means it did not run.
 #
 # Debugging: PINBUS_VM_KEEP=1 keeps the run directory (console.log, the
 # command script, what the command left in $PINBUS_VM_OUT); PINBUS_VM_SHELL=1
@@ -153,6 +155,9 @@ if [ -z "$status" ]; then
         status=125
 elif [ "$status" = 124 ]; then
         log "the command timed out after $timeout s in the guest"
+elif [ "$status" = 77 ] && [ "${PINBUS_TEST_NO_SKIP:-}" = 1 ]; then
+        log "FAIL: the command skipped (exit 77) in the guest, which has everything it needs (PINBUS_TEST_NO_SKIP=1)"
+        status=1
 fi
 if [ -n "$(ls -A "$run/out" 2>/dev/null)" ]; then
         PINBUS_VM_KEEP=1
