@@ -5,6 +5,7 @@
 #include <time.h>
 
 #include "bus-error.h"
+#include "bus-object.h"
 #include "button-machine.h"
 #include "button.h"
 #include "chip.h"
@@ -578,47 +579,25 @@ static const sd_bus_vtable button_vtable[] = {
         SD_BUS_VTABLE_END,
 };
 
-static int button_object_find(sd_bus *bus, const char *path, const char *interface, void *userdata,
-                              void **found, sd_bus_error *error)
+static void *button_at(Daemon *d, size_t i)
 {
-        Daemon *d = userdata;
-        _cleanup_free_ char *name = NULL;
-        Button *b;
-
-        if (sd_bus_path_decode(path, PINBUS_BUTTON_PREFIX, &name) <= 0)
-                return 0;
-        b = daemon_find_button(d, name);
-        if (!b)
-                return 0;
-        *found = b;
-        return 1;
+        return i < d->n_buttons ? d->buttons[i] : NULL;
 }
 
-static int button_node_enumerator(sd_bus *bus, const char *path, void *userdata, char ***nodes,
-                                  sd_bus_error *error)
+static const char *button_path(const void *object)
 {
-        Daemon *d = userdata;
-        _cleanup_strv_free_ char **l = NULL;
-
-        l = calloc(d->n_buttons + 1, sizeof(char *));
-        if (!l)
-                return -ENOMEM;
-        for (size_t i = 0; i < d->n_buttons; i++) {
-                l[i] = strdup(d->buttons[i]->path);
-                if (!l[i])
-                        return -ENOMEM;
-        }
-        *nodes = TAKE_PTR(l);
-        return 1;
+        return button_get_path(object);
 }
+
+static const BusObjectType button_type = {
+        .prefix = PINBUS_BUTTON_PREFIX,
+        .interface = "io.pinbus1.Button",
+        .vtable = button_vtable,
+        .at = button_at,
+        .get_path = button_path,
+};
 
 int button_add_bus_objects(Daemon *d)
 {
-        int r;
-
-        r = sd_bus_add_fallback_vtable(d->bus, NULL, PINBUS_BUTTON_PREFIX, "io.pinbus1.Button",
-                                       button_vtable, button_object_find, d);
-        if (r < 0)
-                return r;
-        return sd_bus_add_node_enumerator(d->bus, NULL, PINBUS_BUTTON_PREFIX, button_node_enumerator, d);
+        return bus_object_type_register(d, &button_type);
 }

@@ -2,6 +2,7 @@
 
 #include <sys/epoll.h>
 
+#include "bus-object.h"
 #include "chip.h"
 #include "line.h"
 #include "log.h"
@@ -211,47 +212,25 @@ static const sd_bus_vtable chip_vtable[] = {
         SD_BUS_VTABLE_END,
 };
 
-static int chip_object_find(sd_bus *bus, const char *path, const char *interface, void *userdata,
-                            void **found, sd_bus_error *error)
+static void *chip_at(Daemon *d, size_t i)
 {
-        Daemon *d = userdata;
-        _cleanup_free_ char *name = NULL;
-
-        if (sd_bus_path_decode(path, PINBUS_CHIP_PREFIX, &name) <= 0)
-                return 0;
-        for (size_t i = 0; i < d->n_chips; i++)
-                if (streq(chip_get_name(d->chips[i]), name)) {
-                        *found = d->chips[i];
-                        return 1;
-                }
-        return 0;
+        return i < d->n_chips ? d->chips[i] : NULL;
 }
 
-static int chip_node_enumerator(sd_bus *bus, const char *path, void *userdata, char ***nodes,
-                                sd_bus_error *error)
+static const char *chip_path(const void *object)
 {
-        Daemon *d = userdata;
-        _cleanup_strv_free_ char **l = NULL;
-
-        l = calloc(d->n_chips + 1, sizeof(char *));
-        if (!l)
-                return -ENOMEM;
-        for (size_t i = 0; i < d->n_chips; i++) {
-                l[i] = strdup(chip_get_path(d->chips[i]));
-                if (!l[i])
-                        return -ENOMEM;
-        }
-        *nodes = TAKE_PTR(l);
-        return 1;
+        return chip_get_path(object);
 }
+
+static const BusObjectType chip_type = {
+        .prefix = PINBUS_CHIP_PREFIX,
+        .interface = "io.pinbus1.Chip",
+        .vtable = chip_vtable,
+        .at = chip_at,
+        .get_path = chip_path,
+};
 
 int chip_add_bus_objects(Daemon *d)
 {
-        int r;
-
-        r = sd_bus_add_fallback_vtable(d->bus, NULL, PINBUS_CHIP_PREFIX, "io.pinbus1.Chip", chip_vtable,
-                                       chip_object_find, d);
-        if (r < 0)
-                return r;
-        return sd_bus_add_node_enumerator(d->bus, NULL, PINBUS_CHIP_PREFIX, chip_node_enumerator, d);
+        return bus_object_type_register(d, &chip_type);
 }

@@ -482,7 +482,8 @@ static int daemon_add_bus_objects(Daemon *d)
                 r = output_add_bus_objects(d);
         if (r >= 0)
                 r = button_add_bus_objects(d);
-        r = sensor_add_bus_objects(d);
+        if (r >= 0)
+                r = sensor_add_bus_objects(d);
         if (r >= 0 && d->options.simulate)
                 r = simulator_add_bus_objects(d);
         if (r < 0)

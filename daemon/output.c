@@ -3,6 +3,7 @@
 #include <inttypes.h>
 
 #include "bus-error.h"
+#include "bus-object.h"
 #include "line.h"
 #include "log.h"
 #include "output.h"
@@ -207,47 +208,25 @@ static const sd_bus_vtable output_vtable[] = {
         SD_BUS_VTABLE_END,
 };
 
-static int output_object_find(sd_bus *bus, const char *path, const char *interface, void *userdata,
-                              void **found, sd_bus_error *error)
+static void *output_at(Daemon *d, size_t i)
 {
-        Daemon *d = userdata;
-        _cleanup_free_ char *name = NULL;
-        Output *o;
-
-        if (sd_bus_path_decode(path, PINBUS_OUTPUT_PREFIX, &name) <= 0)
-                return 0;
-        o = daemon_find_output(d, name);
-        if (!o)
-                return 0;
-        *found = o;
-        return 1;
+        return i < d->n_outputs ? d->outputs[i] : NULL;
 }
 
-static int output_node_enumerator(sd_bus *bus, const char *path, void *userdata, char ***nodes,
-                                  sd_bus_error *error)
+static const char *output_path(const void *object)
 {
-        Daemon *d = userdata;
-        _cleanup_strv_free_ char **l = NULL;
-
-        l = calloc(d->n_outputs + 1, sizeof(char *));
-        if (!l)
-                return -ENOMEM;
-        for (size_t i = 0; i < d->n_outputs; i++) {
-                l[i] = strdup(d->outputs[i]->path);
-                if (!l[i])
-                        return -ENOMEM;
-        }
-        *nodes = TAKE_PTR(l);
-        return 1;
+        return output_get_path(object);
 }
+
+static const BusObjectType output_type = {
+        .prefix = PINBUS_OUTPUT_PREFIX,
+        .interface = "io.pinbus1.Output",
+        .vtable = output_vtable,
+        .at = output_at,
+        .get_path = output_path,
+};
 
 int output_add_bus_objects(Daemon *d)
 {
-        int r;
-
-        r = sd_bus_add_fallback_vtable(d->bus, NULL, PINBUS_OUTPUT_PREFIX, "io.pinbus1.Output",
-                                       output_vtable, output_object_find, d);
-        if (r < 0)
-                return r;
-        return sd_bus_add_node_enumerator(d->bus, NULL, PINBUS_OUTPUT_PREFIX, output_node_enumerator, d);
+        return bus_object_type_register(d, &output_type);
 }

@@ -6,6 +6,7 @@
 #include <time.h>
 
 #include "bus-error.h"
+#include "bus-object.h"
 #include "log.h"
 #include "sensor-object.h"
 #include "sim-i2c.h"
@@ -803,47 +804,25 @@ static const sd_bus_vtable sensor_vtable[] = {
         SD_BUS_VTABLE_END,
 };
 
-static int sensor_object_find(sd_bus *bus, const char *path, const char *interface, void *userdata,
-                              void **found, sd_bus_error *error)
+static void *sensor_at(Daemon *d, size_t i)
 {
-        Daemon *d = userdata;
-        _cleanup_free_ char *name = NULL;
-        Sensor *s;
-
-        if (sd_bus_path_decode(path, PINBUS_SENSOR_PREFIX, &name) <= 0)
-                return 0;
-        s = daemon_find_sensor(d, name);
-        if (!s)
-                return 0;
-        *found = s;
-        return 1;
+        return i < d->n_sensors ? d->sensors[i] : NULL;
 }
 
-static int sensor_node_enumerator(sd_bus *bus, const char *path, void *userdata, char ***nodes,
-                                  sd_bus_error *error)
+static const char *sensor_path(const void *object)
 {
-        Daemon *d = userdata;
-        _cleanup_strv_free_ char **l = NULL;
-
-        l = calloc(d->n_sensors + 1, sizeof(char *));
-        if (!l)
-                return -ENOMEM;
-        for (size_t i = 0; i < d->n_sensors; i++) {
-                l[i] = strdup(d->sensors[i]->path);
-                if (!l[i])
-                        return -ENOMEM;
-        }
-        *nodes = TAKE_PTR(l);
-        return 1;
+        return sensor_get_path(object);
 }
+
+static const BusObjectType sensor_type = {
+        .prefix = PINBUS_SENSOR_PREFIX,
+        .interface = SENSOR_INTERFACE,
+        .vtable = sensor_vtable,
+        .at = sensor_at,
+        .get_path = sensor_path,
+};
 
 int sensor_add_bus_objects(Daemon *d)
 {
-        int r;
-
-        r = sd_bus_add_fallback_vtable(d->bus, NULL, PINBUS_SENSOR_PREFIX, SENSOR_INTERFACE, sensor_vtable,
-                                       sensor_object_find, d);
-        if (r < 0)
-                return r;
-        return sd_bus_add_node_enumerator(d->bus, NULL, PINBUS_SENSOR_PREFIX, sensor_node_enumerator, d);
+        return bus_object_type_register(d, &sensor_type);
 }
