@@ -407,7 +407,9 @@ void line_owner_gone(Line *l)
         line_emit(l, "Owner");
 }
 
-int line_hold_for_output(Line *l, Output *o, const PbLineSettings *s, sd_bus_error *error)
+/* Requests a free line with s for a configured object (holder): the shared start of
+ * line_hold_for_output() and line_hold_for_button(). */
+static int line_hold(Line *l, LineHolder holder, const PbLineSettings *s, sd_bus_error *error)
 {
         int r;
 
@@ -419,7 +421,16 @@ int line_hold_for_output(Line *l, Output *o, const PbLineSettings *s, sd_bus_err
         r = line_request_or_error(l, s, error);
         if (r < 0)
                 return r;
-        l->holder = LINE_HELD_BY_OUTPUT;
+        l->holder = holder;
+        return 0;
+}
+
+int line_hold_for_output(Line *l, Output *o, const PbLineSettings *s, sd_bus_error *error)
+{
+        int r = line_hold(l, LINE_HELD_BY_OUTPUT, s, error);
+
+        if (r < 0)
+                return r;
         l->output = o;
         line_sync_value(l, s);
         output_line_value_changed(o, s->output_value);
@@ -428,17 +439,10 @@ int line_hold_for_output(Line *l, Output *o, const PbLineSettings *s, sd_bus_err
 
 int line_hold_for_button(Line *l, Button *b, const PbLineSettings *s, sd_bus_error *error)
 {
-        int r;
+        int r = line_hold(l, LINE_HELD_BY_BUTTON, s, error);
 
-        if (l->holder != LINE_FREE)
-                return line_busy(l, error);
-        r = line_check_requestable(l, error);
         if (r < 0)
                 return r;
-        r = line_request_or_error(l, s, error);
-        if (r < 0)
-                return r;
-        l->holder = LINE_HELD_BY_BUTTON;
         l->button = b;
         /* Below the bus: a storm of edges never delays a client's call. */
         (void)sd_event_source_set_priority(l->request_io, SD_EVENT_PRIORITY_NORMAL + 1);
