@@ -22,6 +22,8 @@ packages=(
         build-essential gcc git pkg-config meson ninja-build
         libsystemd-dev libinih-dev libi2c-dev i2c-tools check
         dbus systemd util-linux passwd
+        # modprobe and depmod: the vm rig loads i2c-stub in the guest through the host's kmod.
+        kmod
         valgrind libc6-dbg clang-format
         python3 python3-dbus python3-gi python3-pytest
         # The real-kernel test rig (tests/vm): qemu, a static busybox for the guest's
@@ -44,11 +46,25 @@ die() {
         exit 1
 }
 
+# The dpkg architecture a package name means: its ":arch" suffix, else the
+# native one. With foreign architectures added (dpkg --add-architecture
+# arm64), dpkg-query prints one record per installed instance of a name, so
+# every query below picks the instance asked for (or the Architecture: all one).
+native_arch=$(dpkg --print-architecture)
+
+# pkg_field PKG FIELD: the dpkg-query field (e.g. db:Status-Status, Version) of
+# PKG's instance for its architecture; nothing when that instance is unknown.
+pkg_field() {
+        local name=${1%%:*} arch=$native_arch
+        [[ $1 == *:* ]] && arch=${1#*:}
+        dpkg-query -W -f="\${Architecture}|\${$2}\n" "$name" 2>/dev/null |
+                awk -F'|' -v a="$arch" '$1 == a || $1 == "all" { print $2; exit }'
+}
+
 is_installed() {
-        local p status
+        local p
         for p in "$@"; do
-                status=$(dpkg-query -W -f='${db:Status-Status}' "$p" 2>/dev/null) || return 1
-                [ "$status" = installed ] || return 1
+                [ "$(pkg_field "$p" db:Status-Status)" = installed ] || return 1
         done
 }
 
@@ -57,7 +73,7 @@ gpiod_v2_installed() {
         local p v
         for p in "${gpiod_packages[@]}"; do
                 is_installed "$p" || return 1
-                v=$(dpkg-query -W -f='${Version}' "$p") || return 1
+                v=$(pkg_field "$p" Version)
                 dpkg --compare-versions "$v" ge 2 || return 1
         done
 }
@@ -252,4 +268,4 @@ else
 fi
 
 gpiod_v2_installed || die "libgpiod-dev and gpiod >= 2 did not get installed"
-log "done: $(dpkg-query -W -f='${Package} ${Version}\n' "${gpiod_packages[@]}" | tr '\n' ' ')"
+log "done: $(for p in "${gpiod_packages[@]}"; do printf '%s %s ' "$p" "$(pkg_field "$p" Version)"; done)"
