@@ -277,12 +277,16 @@ static int on_timer(sd_event_source *s, uint64_t usec, void *userdata)
         if (!b->machine)
                 return 0;
         /* Edges stamped before now come first: a debounce period they restart has not ended. The
-         * chip first (the simulator queues its due edges then), then the line's queue. */
-        if (b->line) {
-                chip_process_events(line_get_chip(b->line));
-                line_flush_edges(b->line);
-        }
+         * clock is read before the queues are drained, so that every edge up to now is in them
+         * (an edge after now is merely early). The chip first (the simulator queues its due edges
+         * then), then the line's queue, to the end. */
         now = now_ns();
+        if (b->line)
+                chip_process_events(line_get_chip(b->line));
+        if (b->line)
+                line_flush_edges(b->line);
+        if (!b->machine)
+                return 0; /* the line went away while its queue was read */
         n = pb_button_advance(b->machine, now, ev);
         button_dispatch(b, ev, n);
 
@@ -342,16 +346,22 @@ void button_line_edges(Button *b, const PbEdgeEvent *events, size_t n)
         for (size_t i = 0; i < n; i++) {
                 const PbEdgeEvent *e = &events[i];
 
-                if (e->line_seqno != b->last_seqno + 1) {
-                        uint32_t missing = e->line_seqno - b->last_seqno - 1; /* u32: wraps like the seqno */
+                uint32_t missing = 0;
 
+                if (e->line_seqno != b->last_seqno + 1) {
+                        missing = e->line_seqno - b->last_seqno - 1; /* u32: wraps like the seqno */
                         lost += missing;
                         gap = true;
                 }
                 b->last_seqno = e->line_seqno;
                 b->last_edge_ns = e->timestamp_ns;
                 seen++;
-                button_dispatch(b, ev, pb_button_feed(b->machine, e->rising, e->timestamp_ns, ev));
+                /* Lost edges mean the line moved in the gap: no debounce period ends inside it
+                 * (see pb_button_feed_after_loss()), so a starved daemon reports no press in a
+                 * storm it could not keep up with. */
+                button_dispatch(
+                        b, ev,
+                        pb_button_feed_after_loss(b->machine, e->rising, e->timestamp_ns, missing, ev));
         }
 
         if (gap && b->line) {

@@ -13,6 +13,8 @@
 
 /* Edge events read per wakeup, so a storm on one line cannot starve the loop. */
 #define LINE_EDGE_BATCH 64
+/* Batches line_flush_edges() reads at most. */
+#define LINE_FLUSH_BATCHES_MAX 16
 
 typedef enum LineHolder {
         LINE_FREE,
@@ -152,33 +154,41 @@ static bool line_is_output(const Line *l)
         return l->request && pb_request_get_settings(l->request)->direction == PB_DIRECTION_OUTPUT;
 }
 
-static int line_on_request_io(sd_event_source *s, int fd, uint32_t revents, void *userdata)
+/* Reads and handles one batch of the line's pending edge events. Returns how many were read;
+ * 0 also when the read failed or the chip went away (then l may be freed). */
+static int line_read_edges(Line *l)
 {
-        Line *l = userdata;
         PbEdgeEvent events[LINE_EDGE_BATCH];
         int n;
 
         n = pb_request_read_edge_events(l->request, events, ELEMENTSOF(events));
         if (n == -ENODEV) {
-                /* The chip went away: so does this line (this frees l and s). */
+                /* The chip went away: so does this line (this frees l and its sources). */
                 daemon_remove_chip(l->daemon, l->chip, NULL);
                 return 0;
         }
         if (n < 0) {
                 log_error_errno(n, "Line %s: cannot read edge events: %s; no longer watching them",
                                 l->object_name, strerror(-n));
-                return sd_event_source_set_enabled(s, SD_EVENT_OFF);
+                (void)sd_event_source_set_enabled(l->request_io, SD_EVENT_OFF);
+                return 0;
         }
         if (l->holder == LINE_HELD_BY_BUTTON) {
                 /* Raw or debounced, a button's edges are its own: nothing per edge goes on the bus. */
                 button_line_edges(l->button, events, (size_t)n);
-                return 0;
+                return n;
         }
         for (int i = 0; i < n; i++) {
                 (void)sd_bus_emit_signal(l->daemon->bus, l->path, "io.pinbus1.Line", "Edge", "btu",
                                          events[i].rising, events[i].timestamp_ns, events[i].line_seqno);
                 line_note_value(l, events[i].rising);
         }
+        return n;
+}
+
+static int line_on_request_io(sd_event_source *s, int fd, uint32_t revents, void *userdata)
+{
+        (void)line_read_edges(userdata);
         return 0;
 }
 
@@ -451,8 +461,11 @@ int line_hold_for_button(Line *l, Button *b, const PbLineSettings *s, sd_bus_err
 
 void line_flush_edges(Line *l)
 {
-        if (l->request_io)
-                (void)line_on_request_io(l->request_io, pb_request_get_fd(l->request), EPOLLIN, l);
+        /* Until the queue is empty, so that nothing stamped before now is left behind; bounded,
+         * as a storm keeps refilling it (the kernel's buffer holds far fewer than this). */
+        for (unsigned i = 0; i < LINE_FLUSH_BATCHES_MAX && l->request_io; i++)
+                if (line_read_edges(l) < LINE_EDGE_BATCH)
+                        break;
 }
 
 int line_read_held_value(Line *l, bool *ret)

@@ -257,6 +257,19 @@ size_t pb_button_feed(PbButton *b, bool level, uint64_t t_ns, PbButtonEvent even
         return o.n;
 }
 
+size_t pb_button_feed_after_loss(PbButton *b, bool level, uint64_t t_ns, uint64_t lost,
+                                 PbButtonEvent events[PB_BUTTON_EVENTS_MAX])
+{
+        if (lost > 0 && b->config.debounce_ns > 0 && b->debouncing) {
+                uint64_t t = time_lt(t_ns, b->now) ? b->now : t_ns;
+
+                /* The period cannot end inside the gap: it is restarted by this edge below. */
+                if (time_lt(b->debounce_deadline, t + b->config.debounce_ns))
+                        b->debounce_deadline = t + b->config.debounce_ns;
+        }
+        return pb_button_feed(b, level, t_ns, events);
+}
+
 bool pb_button_next_deadline(const PbButton *b, uint64_t *ret)
 {
         uint64_t t;

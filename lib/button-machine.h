@@ -104,6 +104,23 @@ DEFINE_TRIVIAL_CLEANUP_FUNC(PbButton *, pb_button_free)
  */
 size_t pb_button_feed(PbButton *b, bool level, uint64_t t_ns, PbButtonEvent events[PB_BUTTON_EVENTS_MAX]);
 
+/*
+ * As pb_button_feed(), for an edge that arrives after `lost` edges went missing
+ * (a seqno gap: the kernel's or the simulator's event buffer overflowed while
+ * the caller was starved). The lost edges happened somewhere between the last
+ * edge fed and this one, so the line was not stable in between: a debounce
+ * period running since the last edge fed does not expire before t_ns, it runs
+ * on to t_ns + debounce period like any edge's. That is the rule for
+ * starvation: a line whose edges are lost is bouncing, and no press or release
+ * counts until an edge is followed by a full debounce period with no gap. The
+ * other deadlines (Held, click windows) fire as usual, since the debounced
+ * state did not change. Without a debounce period (the edges fed are already
+ * debounced) the loss has nothing to restart and this is pb_button_feed().
+ * lost = 0 is pb_button_feed().
+ */
+size_t pb_button_feed_after_loss(PbButton *b, bool level, uint64_t t_ns, uint64_t lost,
+                                 PbButtonEvent events[PB_BUTTON_EVENTS_MAX]);
+
 /* Time has reached now_ns: processes every deadline up to and including it.
  * Returns the events as pb_button_feed() does. */
 size_t pb_button_advance(PbButton *b, uint64_t now_ns, PbButtonEvent events[PB_BUTTON_EVENTS_MAX]);

@@ -580,6 +580,63 @@ START_TEST(test_same_level_twice)
 END_TEST
 
 /*
+ * A storm the reader could not keep up with: the event buffer overflowed, so edges between the ones
+ * fed are missing. The last edge before the gap (t=10 ms, pressed) and the next one seen (t=100 ms,
+ * released) are 90 ms apart, far over the 20 ms debounce period, but the line was not stable then:
+ * no press counts in the gap, and after the storm the level must be stable for a whole period.
+ */
+START_TEST(test_edges_lost_are_no_stable_period)
+{
+        PbButtonEvent ev[PB_BUTTON_EVENTS_MAX];
+        Run *run = t_defer(free, calloc(1, sizeof(Run)));
+        PbButton *b = new_button(&doorbell, false, 0), *plain;
+        uint64_t t;
+
+        run_add(run, ev, pb_button_feed_after_loss(b, true, MS(10), 0, ev));
+        run_add(run, ev, pb_button_feed_after_loss(b, false, MS(100), 500, ev));
+        run_add(run, ev, pb_button_feed_after_loss(b, true, MS(110), 500, ev));
+        ck_assert(pb_button_next_deadline(b, &t));
+        ck_assert_uint_eq(t, MS(130));
+        ck_assert(!pb_button_is_pressed(b));
+        /* Stable from the last edge on: the press counts a full period after it. */
+        run_add(run, ev, pb_button_advance(b, MS(200), ev));
+        assert_text(run_text(run, 0), "pressed@130000us\n");
+
+        /* Without a loss the same edges are a press at 30 ms and a release at 120 ms. */
+        b = new_button(&doorbell, false, 0);
+        run->n = 0;
+        run_add(run, ev, pb_button_feed_after_loss(b, true, MS(10), 0, ev));
+        run_add(run, ev, pb_button_feed_after_loss(b, false, MS(100), 0, ev));
+        run_add(run, ev, pb_button_advance(b, MS(200), ev));
+        assert_text(run_text(run, 0), "pressed@30000us\nreleased@120000us/90000us\n");
+
+        /* Debounced upstream (no debounce period here): a loss restarts nothing. */
+        plain = new_button(&(PbButtonConfig){ .click_window_ns = 0 }, false, 0);
+        run->n = 0;
+        run_add(run, ev, pb_button_feed_after_loss(plain, true, MS(10), 3, ev));
+        run_add(run, ev, pb_button_feed_after_loss(plain, false, MS(100), 3, ev));
+        assert_text(run_text(run, 0), "pressed@10000us\nreleased@100000us/90000us\nclicked@100000us x1\n");
+}
+END_TEST
+
+/* A press that counted before the storm is still a press: Held fires on time across lost edges. */
+START_TEST(test_hold_fires_across_lost_edges)
+{
+        PbButtonEvent ev[PB_BUTTON_EVENTS_MAX];
+        Run *run = t_defer(free, calloc(1, sizeof(Run)));
+        PbButton *b = new_button(&doorbell, false, 0);
+
+        run_add(run, ev, pb_button_feed_after_loss(b, true, 0, 0, ev));
+        run_add(run, ev, pb_button_advance(b, MS(500), ev));
+        run_add(run, ev, pb_button_feed_after_loss(b, false, MS(1200), 40, ev));
+        run_add(run, ev, pb_button_feed_after_loss(b, true, MS(1210), 0, ev));
+        run_add(run, ev, pb_button_advance(b, MS(2000), ev));
+        assert_text(run_text(run, 0), "pressed@20000us\nheld@1020000us#0\n");
+        ck_assert(pb_button_is_held(b));
+}
+END_TEST
+
+/*
  * A recorded-style trace: a cheap tactile switch read at 1 µs resolution (press with 9 bounces over
  * 2.3 ms and a 0.4 ms spike 6 ms later, release with 12 bounces over 11 ms), then a 3 ms glitch
  * from a long wire.
@@ -776,6 +833,8 @@ static Suite *button_suite(void)
         tcase_add_test(tc, test_deadlines_only_when_needed);
         tcase_add_test(tc, test_initially_pressed);
         tcase_add_test(tc, test_same_level_twice);
+        tcase_add_test(tc, test_edges_lost_are_no_stable_period);
+        tcase_add_test(tc, test_hold_fires_across_lost_edges);
         tcase_add_test(tc, test_recorded_trace);
         tcase_add_test(tc, test_invalid_config);
         suite_add_tcase(s, tc);
