@@ -1,6 +1,7 @@
 /* SPDX-License-Identifier: LGPL-2.1-or-later */
 
 #include <inttypes.h>
+#include <time.h>
 
 #include "bus-error.h"
 #include "chip.h"
@@ -9,6 +10,7 @@
 #include "sensor-object.h"
 #include "sim-chip.h"
 #include "sim-i2c.h"
+#include "strv.h"
 
 static int method_set_input(sd_bus_message *m, void *userdata, sd_bus_error *error)
 {
@@ -55,6 +57,97 @@ static int method_bounce(sd_bus_message *m, void *userdata, sd_bus_error *error)
         if (r < 0)
                 return bus_error_errno(error, r, "bounce simulated input", line_get_object_name(l));
         return sd_bus_reply_method_return(m, NULL);
+}
+
+/* Lines one Schedule call may script at once. */
+#define SIMULATOR_SCHEDULE_LINES_MAX 8
+
+static int method_schedule(sd_bus_message *m, void *userdata, sd_bus_error *error)
+{
+        _cleanup_free_ PbSimBounce *script = NULL;
+        _cleanup_strv_free_ char **specs = NULL;
+        Line *lines[SIMULATOR_SCHEDULE_LINES_MAX];
+        size_t n_lines, n = 0;
+        struct timespec ts;
+        uint64_t start;
+        int r;
+
+        r = sd_bus_message_read_strv(m, &specs);
+        if (r < 0)
+                return r;
+        n_lines = strv_length(specs);
+        if (n_lines == 0 || n_lines > SIMULATOR_SCHEDULE_LINES_MAX)
+                return sd_bus_error_setf(error, PB_ERROR_INVALID_ARGS,
+                                         "Schedule: %zu lines given; it scripts 1 to %u lines at once",
+                                         n_lines, SIMULATOR_SCHEDULE_LINES_MAX);
+        for (size_t i = 0; i < n_lines; i++) {
+                r = daemon_find_line(userdata, specs[i], &lines[i], error);
+                if (r < 0)
+                        return r;
+        }
+
+        script = calloc(PB_SIM_SCHEDULE_MAX, sizeof(*script));
+        if (!script)
+                return -ENOMEM;
+        r = sd_bus_message_enter_container(m, 'a', "(tbut)");
+        if (r < 0)
+                return r;
+        for (;;) {
+                PbSimBounce *e = &script[n];
+                uint64_t at_us, span_us;
+                uint32_t transitions;
+                int level;
+
+                r = sd_bus_message_read(m, "(tbut)", &at_us, &level, &transitions, &span_us);
+                if (r < 0)
+                        return r;
+                if (r == 0)
+                        break;
+                if (n == PB_SIM_SCHEDULE_MAX)
+                        return sd_bus_error_setf(error, PB_ERROR_INVALID_ARGS,
+                                                 "Schedule: more than %u bounces", PB_SIM_SCHEDULE_MAX);
+                if (transitions > PB_SIM_BOUNCE_TRANSITIONS_MAX || span_us > PB_SIM_BOUNCE_SPAN_US_MAX)
+                        return sd_bus_error_setf(error, PB_ERROR_INVALID_ARGS,
+                                                 "Schedule: bounce %zu has %" PRIu32
+                                                 " transitions over %" PRIu64
+                                                 " µs; the limits are %u transitions and %llu µs",
+                                                 n, transitions, span_us, PB_SIM_BOUNCE_TRANSITIONS_MAX,
+                                                 (unsigned long long)PB_SIM_BOUNCE_SPAN_US_MAX);
+                if (at_us > PB_SIM_SCHEDULE_US_MAX || span_us > PB_SIM_SCHEDULE_US_MAX - at_us)
+                        return sd_bus_error_setf(
+                                error, PB_ERROR_INVALID_ARGS,
+                                "Schedule: bounce %zu ends after %llu µs, the most a schedule "
+                                "may reach",
+                                n, (unsigned long long)PB_SIM_SCHEDULE_US_MAX);
+                if (n > 0 && at_us < script[n - 1].at_us + script[n - 1].span_us)
+                        return sd_bus_error_setf(
+                                error, PB_ERROR_INVALID_ARGS,
+                                "Schedule: bounce %zu starts at %" PRIu64 " µs, before bounce %zu "
+                                "ends (%" PRIu64 " µs); bounces must be in order and apart",
+                                n, at_us, n - 1, script[n - 1].at_us + script[n - 1].span_us);
+                *e = (PbSimBounce){
+                        .at_us = at_us,
+                        .final_level = level,
+                        .transitions = transitions,
+                        .span_us = span_us,
+                };
+                n++;
+        }
+        r = sd_bus_message_exit_container(m);
+        if (r < 0)
+                return r;
+
+        /* The simulator's own clock (sim-chip.c stamps edges on CLOCK_MONOTONIC). */
+        clock_gettime(CLOCK_MONOTONIC, &ts);
+        start = (uint64_t)ts.tv_sec * NSEC_PER_SEC + (uint64_t)ts.tv_nsec;
+        for (size_t i = 0; i < n_lines; i++) {
+                r = pb_sim_chip_schedule(chip_get_pb(line_get_chip(lines[i])), line_get_offset(lines[i]),
+                                         script, n, start);
+                if (r < 0)
+                        return bus_error_errno(error, r, "schedule simulated input",
+                                               line_get_object_name(lines[i]));
+        }
+        return sd_bus_reply_method_return(m, "t", start);
 }
 
 /* Reads the "u bus, q address" arguments of an I2C simulator method and finds the simulated adapter. */
@@ -331,6 +424,15 @@ static int method_plug(sd_bus_message *m, void *userdata, sd_bus_error *error)
  *           (at most 1000000) evenly spread over span_us (at most 60 s), the last landing
  *           on final_level at span_us (one change is added if the parity needs it);
  *           transitions=0 is a clean change after span_us. Returns at once.
+ *   Schedule(as lines, a(tbut) bounces) -> t start_ns
+ *           script the inputs of 1 to 8 lines at exact times: each (at_us, final_level,
+ *           transitions, span_us) is a Bounce that starts at_us after start_ns, the
+ *           daemon's CLOCK_MONOTONIC time when the call is handled, which it returns. Every
+ *           line gets the same script. Bounces must be in order and must not overlap (each
+ *           starts at or after the end of the one before); at most 256, none ending after
+ *           600 s. Edges carry their scripted times however late the daemon runs, so a
+ *           test built on Schedule does not depend on the speed of its host. Cancels a
+ *           bounce or schedule in progress on those lines; SetInput and Bounce cancel it.
  *
  * The simulated I2C adapter /dev/i2c-1 carries a BME280 at 0x76 (VECTORS.md V1's registers:
  * 23.72 °C, 100942.70 Pa, 65.31 %RH) and a TMP102 at 0x48. A bus is a u (1 for /dev/i2c-1),
@@ -373,6 +475,8 @@ static const sd_bus_vtable simulator_vtable[] = {
         SD_BUS_METHOD_WITH_ARGS("Bounce",
                                 SD_BUS_ARGS("s", line, "b", final_level, "u", transitions, "t", span_us),
                                 SD_BUS_NO_RESULT, method_bounce, SD_BUS_VTABLE_UNPRIVILEGED),
+        SD_BUS_METHOD_WITH_ARGS("Schedule", SD_BUS_ARGS("as", lines, "a(tbut)", bounces),
+                                SD_BUS_RESULT("t", start_ns), method_schedule, SD_BUS_VTABLE_UNPRIVILEGED),
         SD_BUS_METHOD_WITH_ARGS("SetDeviceNak", SD_BUS_ARGS("u", bus, "q", address, "b", nak),
                                 SD_BUS_NO_RESULT, method_set_device_nak, SD_BUS_VTABLE_UNPRIVILEGED),
         SD_BUS_METHOD_WITH_ARGS("SetDeviceRaw", SD_BUS_ARGS("u", bus, "q", address, "s", quantity, "u", raw),

@@ -37,6 +37,12 @@ typedef struct SimLine {
         uint64_t bounce_start_ns, bounce_span_ns;
         unsigned bounce_steps, bounce_done;
         bool bounce_final;
+
+        /* Bounces still to come (pb_sim_chip_schedule()): schedule[schedule_next..schedule_n-1],
+         * their at_us counted from schedule_start_ns. */
+        PbSimBounce *schedule;
+        size_t schedule_n, schedule_next;
+        uint64_t schedule_start_ns;
 } SimLine;
 
 struct SimChip {
@@ -165,6 +171,45 @@ static bool line_bouncing(const SimLine *l)
         return l->bounce_done < l->bounce_steps;
 }
 
+/* Starts a bounce of `transitions` changes over span_ns from start_ns, ending on final_level. */
+static void line_start_bounce(SimLine *l, bool final_level, unsigned transitions, uint64_t span_ns,
+                              uint64_t start_ns)
+{
+        /* n toggles from the current pull must end on final_level. */
+        unsigned n = transitions;
+
+        if ((l->pull != ((n & 1) != 0)) != final_level)
+                n++;
+        l->bounce_start_ns = start_ns;
+        l->bounce_span_ns = span_ns;
+        l->bounce_steps = n;
+        l->bounce_done = 0;
+        l->bounce_final = final_level;
+}
+
+/* Once no bounce runs, starts the next scheduled one that changes anything. */
+static void line_schedule_next(SimLine *l)
+{
+        while (!line_bouncing(l) && l->schedule_next < l->schedule_n) {
+                const PbSimBounce *e = &l->schedule[l->schedule_next++];
+
+                line_start_bounce(l, e->final_level, e->transitions, e->span_us * NSEC_PER_USEC,
+                                  l->schedule_start_ns + e->at_us * NSEC_PER_USEC);
+        }
+        if (l->schedule_next == l->schedule_n) {
+                l->schedule = mfree(l->schedule);
+                l->schedule_n = l->schedule_next = 0;
+        }
+}
+
+/* Cancels the bounce in progress and every scheduled one. */
+static void line_cancel_bounces(SimLine *l)
+{
+        l->bounce_steps = l->bounce_done = 0;
+        l->schedule = mfree(l->schedule);
+        l->schedule_n = l->schedule_next = 0;
+}
+
 typedef struct SimWork {
         uint64_t time_ns; /* 0: nothing to do */
         unsigned line;
@@ -224,6 +269,7 @@ static void chip_run_due(SimChip *c, uint64_t now)
                         l->bounce_done++;
                         l->pull = line_bouncing(l) ? !l->pull : l->bounce_final;
                         line_update(l, t);
+                        line_schedule_next(l);
                 } else {
                         l->debounce_deadline_ns = 0;
                         if (l->request && request_is_input(l->request))
@@ -357,9 +403,11 @@ static void sim_close(PbChip *chip)
 {
         SimChip *c = container_of(chip, SimChip, base);
 
-        for (unsigned i = 0; c->lines && i < chip->num_lines; i++)
+        for (unsigned i = 0; c->lines && i < chip->num_lines; i++) {
                 if (c->lines[i].request)
                         c->lines[i].request->chip = NULL;
+                free(c->lines[i].schedule);
+        }
         if (chip->fd >= 0)
                 close(chip->fd);
         if (c->info_fd >= 0)
@@ -605,8 +653,10 @@ int pb_sim_chip_set_input(PbChip *chip, unsigned offset, bool level)
                 return -EOPNOTSUPP;
         if (offset >= chip->num_lines)
                 return -EINVAL;
+        /* What was due before now happens first, as it would have on time. */
+        chip_run_due(c, now_ns());
         l = &c->lines[offset];
-        l->bounce_steps = l->bounce_done = 0;
+        line_cancel_bounces(l);
         l->pull = level;
         line_update(l, now_ns());
         chip_arm_timer(c);
@@ -624,7 +674,6 @@ int pb_sim_chip_bounce_at(PbChip *chip, unsigned offset, bool final_level, unsig
 {
         SimChip *c = sim_chip(chip);
         SimLine *l;
-        unsigned n;
 
         if (!c)
                 return -EOPNOTSUPP;
@@ -633,17 +682,51 @@ int pb_sim_chip_bounce_at(PbChip *chip, unsigned offset, bool final_level, unsig
         if (transitions > PB_SIM_BOUNCE_TRANSITIONS_MAX || span_us > PB_SIM_BOUNCE_SPAN_US_MAX)
                 return -ERANGE;
 
+        chip_run_due(c, now_ns());
         l = &c->lines[offset];
-        /* n toggles from the current pull must end on final_level. */
-        n = transitions;
-        if ((l->pull != ((n & 1) != 0)) != final_level)
-                n++;
+        line_cancel_bounces(l);
+        line_start_bounce(l, final_level, transitions, span_us * NSEC_PER_USEC, start_ns);
+        chip_arm_timer(c);
+        return 0;
+}
 
-        l->bounce_start_ns = start_ns;
-        l->bounce_span_ns = span_us * NSEC_PER_USEC;
-        l->bounce_steps = n;
-        l->bounce_done = 0;
-        l->bounce_final = final_level;
+int pb_sim_chip_schedule(PbChip *chip, unsigned offset, const PbSimBounce *bounces, size_t n,
+                         uint64_t start_ns)
+{
+        SimChip *c = sim_chip(chip);
+        PbSimBounce *copy = NULL;
+        SimLine *l;
+
+        if (!c)
+                return -EOPNOTSUPP;
+        if (offset >= chip->num_lines || (n > 0 && !bounces))
+                return -EINVAL;
+        if (n > PB_SIM_SCHEDULE_MAX)
+                return -ERANGE;
+        for (size_t i = 0; i < n; i++) {
+                const PbSimBounce *e = &bounces[i];
+
+                if (e->transitions > PB_SIM_BOUNCE_TRANSITIONS_MAX ||
+                    e->span_us > PB_SIM_BOUNCE_SPAN_US_MAX || e->at_us > PB_SIM_SCHEDULE_US_MAX ||
+                    e->span_us > PB_SIM_SCHEDULE_US_MAX - e->at_us)
+                        return -ERANGE;
+                if (i > 0 && e->at_us < bounces[i - 1].at_us + bounces[i - 1].span_us)
+                        return -EINVAL;
+        }
+        if (n > 0) {
+                copy = malloc(n * sizeof(*bounces));
+                if (!copy)
+                        return -ENOMEM;
+                memcpy(copy, bounces, n * sizeof(*bounces));
+        }
+
+        chip_run_due(c, now_ns());
+        l = &c->lines[offset];
+        line_cancel_bounces(l);
+        l->schedule = copy;
+        l->schedule_n = n;
+        l->schedule_start_ns = start_ns;
+        line_schedule_next(l);
         chip_arm_timer(c);
         return 0;
 }

@@ -51,8 +51,9 @@ int pb_sim_chip_new_rpi4(PbChip **ret);
 bool pb_chip_is_simulated(const PbChip *chip);
 
 /*
- * Sets the level the outside world puts on the line, cancelling a bounce in
- * progress. Errors: -EOPNOTSUPP (not a simulated chip), -EINVAL (offset).
+ * Sets the level the outside world puts on the line, cancelling a bounce or
+ * schedule in progress (what was due before now happens first). Errors: -EOPNOTSUPP (not a simulated chip),
+ * -EINVAL (offset).
  */
 int pb_sim_chip_set_input(PbChip *chip, unsigned offset, bool level);
 
@@ -61,9 +62,9 @@ int pb_sim_chip_set_input(PbChip *chip, unsigned offset, bool level);
  * level changes at least `transitions` times, evenly spread so that the k-th
  * of n changes happens at span_us * k / n, and the last one lands on
  * final_level (one change is added when the parity would not). transitions=0
- * is a clean change to final_level after span_us. Cancels a bounce in
- * progress. Errors: -EOPNOTSUPP, -EINVAL (offset), -ERANGE (transitions above
- * PB_SIM_BOUNCE_TRANSITIONS_MAX or span_us above PB_SIM_BOUNCE_SPAN_US_MAX).
+ * is a clean change to final_level after span_us. Cancels a bounce or schedule
+ * in progress (what was due before now happens first). Errors: -EOPNOTSUPP, -EINVAL (offset), -ERANGE
+ * (transitions above PB_SIM_BOUNCE_TRANSITIONS_MAX or span_us above PB_SIM_BOUNCE_SPAN_US_MAX).
  */
 int pb_sim_chip_bounce(PbChip *chip, unsigned offset, bool final_level, unsigned transitions,
                        uint64_t span_us);
@@ -76,6 +77,36 @@ int pb_sim_chip_bounce(PbChip *chip, unsigned offset, bool final_level, unsigned
  */
 int pb_sim_chip_bounce_at(PbChip *chip, unsigned offset, bool final_level, unsigned transitions,
                           uint64_t span_us, uint64_t start_ns);
+
+/* One bounce of a schedule: as pb_sim_chip_bounce(final_level, transitions, span_us),
+ * starting at_us after the schedule's start. */
+typedef struct PbSimBounce {
+        uint64_t at_us;
+        bool final_level;
+        unsigned transitions;
+        uint64_t span_us;
+} PbSimBounce;
+
+/* Limits of pb_sim_chip_schedule(): bounces in one schedule, and how far it may reach. */
+#define PB_SIM_SCHEDULE_MAX    256U
+#define PB_SIM_SCHEDULE_US_MAX (600 * USEC_PER_SEC)
+
+/*
+ * Gives the line a whole script of bounces at exact times: bounces[i] starts at
+ * start_ns + bounces[i].at_us (CLOCK_MONOTONIC) and runs as pb_sim_chip_bounce()
+ * would, its parity taken from the level the one before it left. A script
+ * makes a test independent of how fast its caller runs: a double click, a hold
+ * or a bounce on two lines at once happen at the times written, and their
+ * edges carry those times, however late the chip is serviced. Cancels a bounce
+ * or schedule in progress, after running what was due before now; n = 0 just
+ * cancels. bounces is copied. Errors: -EOPNOTSUPP, -EINVAL (offset; bounces
+ * out of order or overlapping: each must start at or after the end of the one
+ * before), -ERANGE (more than PB_SIM_SCHEDULE_MAX bounces, a bounce above the
+ * limits of pb_sim_chip_bounce(), or one ending after PB_SIM_SCHEDULE_US_MAX),
+ * -ENOMEM.
+ */
+int pb_sim_chip_schedule(PbChip *chip, unsigned offset, const PbSimBounce *bounces, size_t n,
+                         uint64_t start_ns);
 
 /* Reads the physical level on the pin, as gpio-sim's sim_gpioN/value shows it. */
 int pb_sim_chip_get_level(PbChip *chip, unsigned offset, bool *ret);

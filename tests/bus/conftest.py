@@ -14,6 +14,19 @@ Clients are dbus-python connections (env.client(), each independent) driven
 by the GLib main loop; Recorder collects signals and wait_until() iterates the
 main context until a condition holds. Every timeout is multiplied by
 PINBUS_TEST_TIMEOUT_SCALE (valgrind sets 15, ASan 3).
+
+Speed independence: the suites must pass on a loaded machine (two cores and
+other work running, under valgrind). So no assertion depends on how fast this
+host runs:
+ - what a test asserts about time is about the daemon's clock: the timestamps
+   pinbusd puts in its signals and properties, against times it returned
+   (Simulator.Schedule's start) or that the simulator stamped;
+ - a sequence of inputs at given times (a click, a hold, a double click) is one
+   Client.schedule() call, never bounce()/set_input() calls with sleeps between
+   them: the simulator then plays it at the written times whatever the delays;
+ - waits are wait_until() with a scaled timeout; settle() is only for checking
+   that something did not happen, and a bound on host time (a latency) is
+   printed as a figure, or justified where it is asserted.
 """
 
 import collections
@@ -238,6 +251,14 @@ class Client:
 
     def bounce(self, name, final_level, transitions, span_us):
         self.call(ROOT, SIMULATOR, "Bounce", "sbut", name, final_level, transitions, span_us)
+
+    def schedule(self, lines, script):
+        """Scripts lines' inputs: script is [(at_us, final_level, transitions, span_us)], each a Bounce
+        starting at_us after the returned start (the daemon's CLOCK_MONOTONIC ns)."""
+        if isinstance(lines, str):
+            lines = [lines]
+        return int(self.call(ROOT, SIMULATOR, "Schedule", "asa(tbut)", lines,
+                             [(int(a), bool(v), int(n), int(s)) for a, v, n, s in script]))
 
 
 class Recorder:

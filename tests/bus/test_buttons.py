@@ -71,6 +71,9 @@ def prop(pinbus, name, p):
     return native(pinbus.bus.get(button_path(name), BUTTON, p))
 
 
+MS = 1_000_000  # ns
+
+
 @pytest.mark.pinbusd(start=False)
 @pytest.mark.parametrize("placement", PLACEMENTS)
 def test_doorbell_hold(pinbus, placement):
@@ -79,23 +82,16 @@ def test_doorbell_hold(pinbus, placement):
     c = pinbus.bus
     rec = button_recorder(pinbus)
     assert prop(pinbus, "doorbell", "Pressed") is False
-    before = time.monotonic_ns()
-    c.bounce("GPIO17", False, 12, 5000)
-    wait_until(lambda: "Pressed" in members(rec), 5, "Pressed")
-    assert prop(pinbus, "doorbell", "Pressed") is True
-    time.sleep(1.5 - (time.monotonic_ns() - before) / 1e9)
-    c.bounce("GPIO17", True, 12, 5000)
+    # 13 changes over 5 ms (12, plus one for the parity) each way: the last at 5 ms and 1.505 s.
+    t0 = c.schedule("GPIO17", [(0, False, 12, 5000), (1_500_000, True, 12, 5000)])
     wait_until(lambda: "Released" in members(rec), 5, "Released")
     settle(0.6)  # the click window: a held press is no click
     ev = events(rec)
     assert [e[0] for e in ev] == ["Pressed", "Held", "Released"], ev
-    pressed_ts, held_ts, (released_ts, duration_us) = ev[0][1], ev[1][1], ev[2][1:]
-    # Pressed: 20 ms after the last of the bounces, which end 5 ms after the call.
-    assert before + 25_000_000 <= pressed_ts <= before + scaled(0.2) * 1e9, (pressed_ts - before)
-    assert ev[1][2] == 0  # first Held
-    assert held_ts - pressed_ts == 1_000_000_000
-    assert duration_us == (released_ts - pressed_ts) // 1000
-    assert abs(duration_us - 1_500_000) < 100_000 * pinbus_scale(), duration_us
+    # Stamped on the daemon's clock, exactly: 20 ms of debounce period after each last bounce.
+    assert ev[0] == ("Pressed", t0 + 25 * MS), (ev[0][1] - t0)
+    assert ev[1] == ("Held", t0 + 1025 * MS, 0)
+    assert ev[2] == ("Released", t0 + 1525 * MS, 1_500_000)
     assert prop(pinbus, "doorbell", "Pressed") is False
     assert prop(pinbus, "doorbell", "Held") is False
     assert prop(pinbus, "doorbell", "PressCount") == 1
@@ -105,11 +101,14 @@ def pinbus_scale():
     return scaled(1)
 
 
-def click(c, line, hold_s=0.08, gap_s=0.12):
-    c.bounce(line, False, 6, 3000)
-    time.sleep(hold_s)
-    c.bounce(line, True, 6, 3000)
-    time.sleep(gap_s)
+def clicks(at_us, n, hold_us=80_000, gap_us=120_000):
+    """A Schedule script of n clicks from at_us: 7 changes over 3 ms down (pressed), hold_us later 7
+    up, gap_us later the next; each level counts 3 ms + the debounce period after its bounce starts."""
+    script = []
+    for _ in range(n):
+        script += [(at_us, False, 6, 3000), (at_us + hold_us, True, 6, 3000)]
+        at_us += hold_us + gap_us
+    return script
 
 
 @pytest.mark.pinbusd(start=False)
@@ -118,13 +117,13 @@ def test_double_click(pinbus, placement):
     start_placement(pinbus, placement, DOORBELL + "click-window = 600ms\n")
     c = pinbus.bus
     rec = button_recorder(pinbus)
-    click(c, "GPIO17")
-    click(c, "GPIO17")
+    t0 = c.schedule("GPIO17", clicks(0, 2))
     wait_until(lambda: "Clicked" in members(rec), 5, "Clicked")
     settle(0.8)
     ev = events(rec)
-    assert [e[0] for e in ev] == ["Pressed", "Released", "Pressed", "Released", "Clicked"], ev
-    assert ev[-1] == ("Clicked", 2)
+    assert ev == [("Pressed", t0 + 23 * MS), ("Released", t0 + 103 * MS, 80_000),
+                  ("Pressed", t0 + 223 * MS), ("Released", t0 + 303 * MS, 80_000),
+                  ("Clicked", 2)], [(e[0], e[1] - t0) + e[2:] for e in ev]
 
 
 @pytest.mark.pinbusd(start=False)
@@ -160,24 +159,20 @@ debouncer = daemon
 """)
     c = pinbus.bus
     rk, rd = button_recorder(pinbus, "k"), button_recorder(pinbus, "d")
-    script = [(True, 12, 5000, 0.6), (False, 12, 5000, 0.3),   # a hold
-              (False, 2, 8000, 0.3),                           # a 4 ms glitch high (ends low)
-              (True, 5, 3000, 0.1), (False, 9, 9000, 0.1),     # a click
-              (True, 3, 2000, 0.1), (False, 3, 2000, 0.9)]     # another: a double click
-    for level, n, span, wait in script:
-        c.bounce("GPIO17", level, n, span)
-        c.bounce("GPIO18", level, n, span)
-        time.sleep(wait)
+    script = [(0, True, 12, 5000), (600_000, False, 12, 5000),              # a hold
+              (900_000, False, 2, 8000),                                   # a 4 ms glitch high (ends low)
+              (1_200_000, True, 5, 3000), (1_300_000, False, 9, 9000),     # a click
+              (1_400_000, True, 3, 2000), (1_500_000, False, 3, 2000)]     # another: a double click
+    c.schedule(["GPIO17", "GPIO18"], script)
+    wait_until(lambda: ("Clicked", 2) in events(rk, "k") and ("Clicked", 2) in events(rd, "d"), 5,
+               "the double click on both")
     settle(0.3)
     ek, ed = events(rk, "k"), events(rd, "d")
     assert [e[0] for e in ek] == ["Pressed", "Held", "Released", "Pressed", "Released", "Pressed",
                                   "Released", "Clicked"], ek
-    assert [e[0] for e in ed] == [e[0] for e in ek], (ek, ed)
-    assert ek[-1] == ed[-1] == ("Clicked", 2)
-    # The two lines were bounced by two calls, microseconds apart: times agree to within a few ms.
-    for a, b in zip(ek, ed):
-        for x, y in zip(a[1:], b[1:]):
-            assert abs(x - y) < (5_000_000 if x > 10**9 else 5000) * pinbus_scale(), (a, b)
+    # One script on both lines, so the very same times: the kernel's debounce (as the simulator
+    # does it) and the daemon's give identical events.
+    assert ed == ek, (ek, ed)
     assert prop(pinbus, "k", "Debouncer") == "kernel"
     assert prop(pinbus, "d", "Debouncer") == "daemon"
     assert prop(pinbus, "k", "PressCount") == prop(pinbus, "d", "PressCount") == 3
@@ -188,19 +183,20 @@ def test_hold_repeat(pinbus):
     start(pinbus, DOORBELL + "hold-repeat = 200ms\n")
     c = pinbus.bus
     rec = button_recorder(pinbus)
-    c.bounce("GPIO17", False, 4, 2000)
-    wait_until(lambda: "Pressed" in members(rec), 5, "Pressed")
-    time.sleep(1.55)
-    c.bounce("GPIO17", True, 4, 2000)
+    # Pressed at 2 + 20 ms, Held at 1022, 1222, 1422 ms, released at 1552 + 20 ms.
+    t0 = c.schedule("GPIO17", [(0, False, 4, 2000), (1_550_000, True, 4, 2000)])
     wait_until(lambda: "Released" in members(rec), 5, "Released")
     ev = events(rec)
     held = [e for e in ev if e[0] == "Held"]
     assert [e[0] for e in ev] == ["Pressed"] + ["Held"] * len(held) + ["Released"], ev
-    assert [e[2] for e in held] == list(range(len(held))), held
-    assert len(held) >= 3, held
-    pressed_ts = ev[0][1]
+    assert ev[0] == ("Pressed", t0 + 22 * MS)
+    assert ev[-1] == ("Released", t0 + 1572 * MS, 1_550_000)
+    # A daemon woken late coalesces repeats into the latest one due (a gap in the numbers shows it);
+    # on time it sends all three. Either way each carries its own scheduled time, and the last is #2.
+    numbers = [e[2] for e in held]
+    assert numbers == sorted(set(numbers)) and numbers[0] == 0 and numbers[-1] == 2, held
     for e in held:
-        assert e[1] - pressed_ts == 1_000_000_000 + 200_000_000 * e[2]
+        assert e[1] == t0 + 1022 * MS + 200 * MS * e[2], (e, t0)
     assert prop(pinbus, "doorbell", "HoldRepeat") is True
     assert prop(pinbus, "doorbell", "HoldRepeatUs") == 200_000
 
@@ -285,7 +281,7 @@ def test_idle_button_costs_no_wakeups(pinbus):
     rec = button_recorder(pinbus)
     settle(0.5)
     assert prop(pinbus, "doorbell", "TimerWakeups") == 0
-    click(c, "GPIO17", gap_s=0)
+    c.schedule("GPIO17", clicks(0, 1))
     wait_until(lambda: "Clicked" in members(rec), 5, "Clicked")
     # Debounce of the press and of the release, and the click window: a few wakeups, then none.
     n = prop(pinbus, "doorbell", "TimerWakeups")
@@ -301,30 +297,33 @@ def test_storm(pinbus):
     rec = button_recorder(pinbus)
     rec.watch_properties(button_path("doorbell"))
     other = pinbus.client()
-    c.bounce("GPIO17", False, 30000, 3_000_000)
-    # Another client is served during the storm.
+    # The storm ends low (pressed) at 3 s; the release comes 300 ms later, cleanly: a click.
+    t0 = c.schedule("GPIO17", [(0, False, 30000, 3_000_000), (3_300_000, True, 0, 0)])
+    storm_end = t0 + 3000 * MS
+    # Another client is served during the storm (its latency is a figure, not an assertion: it
+    # depends on this host's load).
     latencies = []
     deadline = time.monotonic() + 2.5
     while time.monotonic() < deadline:
-        t0 = time.monotonic()
+        t = time.monotonic()
         assert native(other.line("GPIO4", "Used")) is False
-        latencies.append(time.monotonic() - t0)
+        latencies.append(time.monotonic() - t)
         time.sleep(0.05)
-    rec.sync()
-    assert events(rec) == [], "nothing may reach the bus while the line bounces"
-    assert rec.of("PropertiesChanged") == []
-    wait_until(lambda: "Pressed" in members(rec), 5, "Pressed after the storm")
-    c.bounce("GPIO17", True, 0, 0)
-    # Released at once, so a click, reported when the click window closes.
-    wait_until(lambda: "Clicked" in members(rec), 5, "Clicked")
+    wait_until(lambda: "Clicked" in members(rec), 10, "Clicked after the storm")
     settle(0.2)
-    assert members(rec) == ["Pressed", "Released", "Clicked"]
+    # Nothing reached the bus while the line bounced, even when the daemon was too slow to read
+    # every edge (DroppedEdges): judged on the daemon's own stamps, the press counts exactly one
+    # debounce period after the storm's last edge, the release likewise after the clean edge.
+    ev = events(rec)
+    assert ev == [("Pressed", storm_end + 20 * MS), ("Released", t0 + 3320 * MS, 300_000), ("Clicked", 1)], \
+        [(e[0], e[1] - t0) + e[2:] if len(e) > 2 or e[0] != "Clicked" else e for e in ev]
+    assert rec.values(button_path("doorbell"), BUTTON, "Pressed") == [True, False]
     edges, dropped, storms = (prop(pinbus, "doorbell", p) for p in ("Edges", "DroppedEdges", "Storms"))
     log = pinbus.daemon.log_text()
     print(f"storm: {edges} edges ({dropped} lost in the buffer), {storms} storm(s); other client's "
           f"Get: max {max(latencies) * 1000:.1f} ms, median {sorted(latencies)[len(latencies) // 2] * 1000:.1f}"
           f" ms over {len(latencies)} calls")
-    assert edges >= 30000, edges
+    assert edges >= 30000, edges  # seqnos count the lost ones too
     assert storms == 1
     assert len(re.findall(r"edge storm on line GPIO17", log)) == 1, log[-3000:]
 
@@ -335,19 +334,20 @@ def test_rate_limit_keeps_pairs(pinbus):
     c = pinbus.bus
     rec = button_recorder(pinbus)
     assert prop(pinbus, "doorbell", "Debouncer") == "none"
-    # 400 transitions over 1 s from high, ending low (pressed): 200 presses at 200 Hz.
-    c.bounce("GPIO17", False, 399, 1_000_000)
-    time.sleep(1.3)
-    wait_until(lambda: prop(pinbus, "doorbell", "Pressed") is True, 5, "the final press reported")
-    c.set_input("GPIO17", True)
-    wait_until(lambda: prop(pinbus, "doorbell", "Pressed") is False, 5, "the release")
+    # 399 transitions over 1 s from high, ending low (pressed): 200 presses at 200 Hz, then released.
+    c.schedule("GPIO17", [(0, False, 399, 1_000_000), (1_300_000, True, 0, 0)])
+    wait_until(lambda: prop(pinbus, "doorbell", "PressCount") > 0 and prop(pinbus, "doorbell", "Pressed") is False
+               and prop(pinbus, "doorbell", "Edges") >= 400, 10, "the wave and the release")
     rec.sync()
     ms = [m for m in members(rec) if m in ("Pressed", "Released")]
     assert ms == ["Pressed", "Released"] * (len(ms) // 2), ms
     coalesced = prop(pinbus, "doorbell", "CoalescedPresses")
     presses = prop(pinbus, "doorbell", "PressCount")
-    print(f"rate limit: {presses} presses, {len(ms) // 2} signalled, {coalesced} coalesced")
-    assert presses >= 150
+    dropped = prop(pinbus, "doorbell", "DroppedEdges")
+    print(f"rate limit: {presses} presses, {len(ms) // 2} signalled, {coalesced} coalesced, {dropped} edges lost")
+    # A daemon too slow to read every edge loses some in the buffer: each lost edge costs one press
+    # at most.
+    assert 200 - dropped <= presses <= 200, (presses, dropped)
     assert coalesced > 0
     assert len(ms) // 2 + coalesced >= presses - 1
     assert len(ms) // 2 <= 20 + 20 * 2 * pinbus_scale() + 2

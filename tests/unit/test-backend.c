@@ -1484,7 +1484,9 @@ START_TEST(test_sim_set_input_cancels_bounce)
         PbLineSettings s = input_settings(PB_EDGE_BOTH, false, 0);
         PbRequest *r = req_new(17, &s, "x");
 
-        ck_assert_int_eq(pb_sim_chip_bounce(ctx.chip, 17, true, 10, 50000), 0);
+        /* 10 s ahead: however slow this host, nothing of the bounce is due before it is cancelled. */
+        ck_assert_int_eq(
+                pb_sim_chip_bounce_at(ctx.chip, 17, true, 10, 50000, t_now_ns() + 10 * T_NSEC_PER_SEC), 0);
         ck_assert_int_eq(pb_sim_chip_set_input(ctx.chip, 17, true), 0);
         settle(r, 100000);
         /* Only the clean change: the bounce was cancelled. */
@@ -1499,11 +1501,119 @@ START_TEST(test_sim_bounce_replaces_bounce)
         PbLineSettings s = input_settings(PB_EDGE_BOTH, false, 0);
         PbRequest *r = req_new(17, &s, "x");
 
-        ck_assert_int_eq(pb_sim_chip_bounce(ctx.chip, 17, true, 100, 60000), 0);
+        ck_assert_int_eq(
+                pb_sim_chip_bounce_at(ctx.chip, 17, true, 100, 60000, t_now_ns() + 10 * T_NSEC_PER_SEC), 0);
         ck_assert_int_eq(pb_sim_chip_bounce(ctx.chip, 17, true, 0, 2000), 0);
         settle(r, 100000);
         ck_assert_uint_eq(ctx.n_edges, 1);
         check_edge(0, true, 1, 17);
+}
+END_TEST
+
+/* A change that was due before a set_input happens first, stamped when it was due: a late caller
+ * loses nothing. */
+START_TEST(test_sim_set_input_runs_due_work_first)
+{
+        PbLineSettings s = input_settings(PB_EDGE_BOTH, false, 0);
+        PbRequest *r = req_new(17, &s, "x");
+        uint64_t start = t_now_ns() - T_NSEC_PER_SEC;
+
+        ck_assert_int_eq(pb_sim_chip_bounce_at(ctx.chip, 17, true, 0, 1000, start), 0);
+        /* Not serviced: the rising change at start + 1 ms is due but has not happened. */
+        ck_assert_int_eq(pb_sim_chip_set_input(ctx.chip, 17, false), 0);
+        drain_request(r);
+        ck_assert_uint_eq(ctx.n_edges, 2);
+        check_edge(0, true, 1, 17);
+        ck_assert_uint_eq(ctx.edges[0].timestamp_ns, start + T_NSEC_PER_MSEC);
+        check_edge(1, false, 2, 17);
+        ck_assert_uint_gt(ctx.edges[1].timestamp_ns, start + T_NSEC_PER_MSEC);
+        ck_assert(!get_level(17));
+}
+END_TEST
+
+/* A schedule in the past plays entirely at the next service, every edge at its written time. */
+START_TEST(test_sim_schedule)
+{
+        static const PbSimBounce script[] = {
+                { .at_us = 0, .final_level = true, .transitions = 0, .span_us = 1000 },
+                { .at_us = 2000, .final_level = false, .transitions = 3, .span_us = 3000 },
+                { .at_us = 10000, .final_level = false, .transitions = 0, .span_us = 1000 }, /* no change */
+                { .at_us = 20000, .final_level = true, .transitions = 2, .span_us = 2000 },  /* 3 changes */
+        };
+        static const struct {
+                bool rising;
+                uint64_t at_ns;
+        } want[] = {
+                { true, 1000000 },  { false, 3000000 },  { true, 4000000 },  { false, 5000000 },
+                { true, 20666666 }, { false, 21333333 }, { true, 22000000 },
+        };
+        PbLineSettings s = input_settings(PB_EDGE_BOTH, false, 0);
+        PbRequest *r = req_new(17, &s, "x"), *r2 = req_new(18, &s, "y");
+        uint64_t start = t_now_ns() - T_NSEC_PER_SEC;
+
+        ck_assert_int_eq(pb_sim_chip_schedule(ctx.chip, 17, script, ELEMENTSOF_T(script), start), 0);
+        ck_assert_int_eq(pb_sim_chip_schedule(ctx.chip, 18, script, 2, start), 0);
+        settle(r, 1000);
+        drain_request(r);
+        ck_assert_uint_eq(ctx.n_edges, ELEMENTSOF_T(want));
+        for (size_t i = 0; i < ELEMENTSOF_T(want); i++) {
+                check_edge(i, want[i].rising, (uint32_t)i + 1, 17);
+                ck_assert_uint_eq(ctx.edges[i].timestamp_ns, start + want[i].at_ns);
+        }
+        ck_assert(get_level(17));
+
+        /* Line 18 got the first two bounces: the same first four edges, at the same times. */
+        ctx.n_edges = 0;
+        drain_request(r2);
+        ck_assert_uint_eq(ctx.n_edges, 4);
+        for (size_t i = 0; i < 4; i++) {
+                check_edge(i, want[i].rising, (uint32_t)i + 1, 18);
+                ck_assert_uint_eq(ctx.edges[i].timestamp_ns, start + want[i].at_ns);
+        }
+        ck_assert(!get_level(18));
+}
+END_TEST
+
+START_TEST(test_sim_schedule_errors)
+{
+        PbSimBounce overlap[] = {
+                { .at_us = 0, .final_level = true, .span_us = 2000 },
+                { .at_us = 1999, .final_level = false, .span_us = 10 },
+        };
+        PbSimBounce far = { .at_us = PB_SIM_SCHEDULE_US_MAX - 10, .final_level = true, .span_us = 11 };
+        PbSimBounce many[PB_SIM_SCHEDULE_MAX + 1] = {};
+        PbSimBounce later = { .at_us = 0, .final_level = true, .transitions = 4, .span_us = 1000 };
+        PbLineSettings s = input_settings(PB_EDGE_BOTH, false, 0);
+        PbRequest *r = req_new(17, &s, "x");
+        uint64_t now = t_now_ns();
+
+        for (size_t i = 0; i < ELEMENTSOF_T(many); i++)
+                many[i].at_us = i * 10;
+        ck_assert_int_eq(pb_sim_chip_schedule(NULL, 17, overlap, 1, now), -EOPNOTSUPP);
+        ck_assert_int_eq(pb_sim_chip_schedule(ctx.chip, 58, overlap, 1, now), -EINVAL);
+        ck_assert_int_eq(pb_sim_chip_schedule(ctx.chip, 17, NULL, 1, now), -EINVAL);
+        ck_assert_int_eq(pb_sim_chip_schedule(ctx.chip, 17, overlap, 2, now), -EINVAL);
+        ck_assert_int_eq(pb_sim_chip_schedule(ctx.chip, 17, &far, 1, now), -ERANGE);
+        ck_assert_int_eq(pb_sim_chip_schedule(ctx.chip, 17, many, ELEMENTSOF_T(many), now), -ERANGE);
+        later.transitions = PB_SIM_BOUNCE_TRANSITIONS_MAX + 1;
+        ck_assert_int_eq(pb_sim_chip_schedule(ctx.chip, 17, &later, 1, now), -ERANGE);
+        /* The limits themselves are accepted. */
+        far.span_us = 10;
+        ck_assert_int_eq(pb_sim_chip_schedule(ctx.chip, 17, &far, 1, now), 0);
+        ck_assert_int_eq(
+                pb_sim_chip_schedule(ctx.chip, 17, many, PB_SIM_SCHEDULE_MAX, now + 10 * T_NSEC_PER_SEC), 0);
+
+        /* An empty schedule cancels; so does set_input, and a new schedule replaces the old one. */
+        later.transitions = 4;
+        ck_assert_int_eq(pb_sim_chip_schedule(ctx.chip, 17, &later, 1, now + 10 * T_NSEC_PER_SEC), 0);
+        ck_assert_int_eq(pb_sim_chip_schedule(ctx.chip, 17, NULL, 0, now), 0);
+        ck_assert_int_eq(pb_sim_chip_schedule(ctx.chip, 17, &later, 1, now + 10 * T_NSEC_PER_SEC), 0);
+        ck_assert_int_eq(pb_sim_chip_set_input(ctx.chip, 17, true), 0);
+        settle(r, 5000);
+        ck_assert_uint_eq(ctx.n_edges, 1);
+        check_edge(0, true, 1, 17);
+        /* Freed with the chip while one is pending (valgrind checks). */
+        ck_assert_int_eq(pb_sim_chip_schedule(ctx.chip, 17, many, 3, now + 10 * T_NSEC_PER_SEC), 0);
 }
 END_TEST
 
@@ -1783,6 +1893,9 @@ static Suite *simulator_suite(void)
         tcase_add_test(tc, test_sim_time_advances_only_when_serviced);
         tcase_add_test(tc, test_sim_set_input_cancels_bounce);
         tcase_add_test(tc, test_sim_bounce_replaces_bounce);
+        tcase_add_test(tc, test_sim_set_input_runs_due_work_first);
+        tcase_add_test(tc, test_sim_schedule);
+        tcase_add_test(tc, test_sim_schedule_errors);
         tcase_add_test(tc, test_sim_close_with_live_request);
         tcase_add_test(tc, test_sim_null_arguments);
         tcase_add_test(tc, test_sim_info_queue_overflow);

@@ -30,6 +30,7 @@
 
 #define T_NSEC_PER_USEC 1000ULL
 #define T_NSEC_PER_MSEC 1000000ULL
+#define T_NSEC_PER_SEC  1000000000ULL
 #define T_USEC_PER_MSEC 1000ULL
 
 static inline uint64_t t_now_ns(void)
