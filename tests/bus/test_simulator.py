@@ -1,5 +1,5 @@
 # SPDX-License-Identifier: LGPL-2.1-or-later
-"""io.pinbus1.Simulator: SetInput and Bounce, their errors, and its absence without --simulate."""
+"""io.pinbus1.Simulator: SetInput, Bounce and Schedule, their errors, and its absence without --simulate."""
 
 import glob
 import time
@@ -110,7 +110,10 @@ def test_bounce_zero_transitions_is_clean_change(pinbus):
     before = time.monotonic_ns()
     c.bounce("GPIO17", True, 0, 50000)
     after = time.monotonic_ns()
-    assert c.line_get("GPIO17") is False, "the change comes after the span"
+    value = c.line_get("GPIO17")
+    if time.monotonic_ns() < before + 50_000_000:
+        # Answered before the change was due (on a loaded host it may not be): still low.
+        assert value is False, "the change comes after the span"
     wait_until(lambda: rec.edges("GPIO17"), 5, "the edge")
     settle(QUIET)  # fixed wait: no further edge may come
     edges = rec.edges("GPIO17")
@@ -119,23 +122,84 @@ def test_bounce_zero_transitions_is_clean_change(pinbus):
     assert before + 50_000_000 <= edges[0][1] <= after + 50_000_000
 
 
+def cancelled_or_due_before(edges, t0, final_level):
+    """The edges of a clean change to True scheduled at t0 + 100 ms and then cancelled by a change to
+    final_level: nothing at all (cancelled in time), or, when this host was slow to send the cancel,
+    the change that was already due, stamped on time, and then the cancelling one after it."""
+    if not edges:
+        return True
+    rising = [(True, t0 + 100_000_000, 1)]
+    if final_level:
+        return edges == rising
+    return len(edges) == 2 and edges[0] == rising[0] and edges[1][0] is False and edges[1][1] >= rising[0][1]
+
+
 def test_set_input_cancels_bounce(pinbus):
     c = pinbus.bus
     rec = edge_recorder(pinbus, "GPIO17")
-    c.bounce("GPIO17", True, 0, 100000)
+    t0 = c.schedule("GPIO17", [(0, True, 0, 100000)])
     c.set_input("GPIO17", False)
     settle(0.25)  # fixed wait past the cancelled bounce: it must not change the level
-    assert rec.edges("GPIO17") == []
+    edges = rec.edges("GPIO17")
+    assert cancelled_or_due_before(edges, t0, False), (edges, t0)
     assert c.line_get("GPIO17") is False
 
 
 def test_bounce_cancels_bounce(pinbus):
     c = pinbus.bus
     rec = edge_recorder(pinbus, "GPIO17")
-    c.bounce("GPIO17", True, 0, 100000)
+    t0 = c.schedule("GPIO17", [(0, True, 0, 100000)])
     c.bounce("GPIO17", False, 0, 1000)  # same level as now: nothing changes
     settle(0.25)  # fixed wait past the first bounce: it must not happen
-    assert rec.edges("GPIO17") == []
+    edges = rec.edges("GPIO17")
+    assert cancelled_or_due_before(edges, t0, False), (edges, t0)
+    assert c.line_get("GPIO17") is False
+
+
+def test_schedule_exact_times(pinbus):
+    """Two lines, one script: every edge at its written time on the daemon's clock, on both."""
+    c = pinbus.bus
+    rec = edge_recorder(pinbus, "GPIO17")
+    rec.watch(LINE, "Edge", line_path("GPIO18"))
+    c.claim("GPIO18", {"direction": "input", "edge": "both"})
+    t0 = c.schedule(["GPIO17", "GPIO18"], [(0, True, 0, 1000),           # up at 1 ms
+                                           (2000, False, 3, 3000),       # 3 changes: 3, 4, 5 ms
+                                           (10_000, False, 0, 1000),     # already low: nothing
+                                           (20_000, True, 2, 2000)])     # 2 + 1 changes to end high
+    assert t0 <= time.monotonic_ns()
+    want = [(True, 1_000_000), (False, 3_000_000), (True, 4_000_000), (False, 5_000_000),
+            (True, 20_666_666), (False, 21_333_333), (True, 22_000_000)]
+    want = [(v, t0 + at, i + 1) for i, (v, at) in enumerate(want)]
+    wait_until(lambda: len(rec.edges("GPIO17")) >= 7 and len(rec.edges("GPIO18")) >= 7, 5, "7 edges on each")
+    settle(QUIET)  # fixed wait: no further edge may come
+    assert rec.edges("GPIO17") == want
+    assert rec.edges("GPIO18") == want
+    assert c.line_get("GPIO17") is True
+
+
+def test_schedule_errors(pinbus):
+    c = pinbus.bus
+    with dbus_error(E_NO_SUCH_LINE, "NOPE"):
+        c.schedule(["GPIO17", "NOPE"], [(0, True, 0, 1000)])
+    with dbus_error(E_INVALID_ARGS, "9 lines", "1 to 8"):
+        c.schedule([f"GPIO{i}" for i in range(2, 11)], [(0, True, 0, 1000)])
+    with dbus_error(E_INVALID_ARGS, "bounce 1 starts at 1999", "before bounce 0 ends (2000"):
+        c.schedule("GPIO17", [(0, True, 0, 2000), (1999, False, 0, 0)])
+    with dbus_error(E_INVALID_ARGS, "bounce 0 ends after 600000000"):
+        c.schedule("GPIO17", [(599_999_990, True, 0, 11)])
+    with dbus_error(E_INVALID_ARGS, "bounce 0 has 1000001 transitions"):
+        c.schedule("GPIO17", [(0, True, 1_000_001, 1000)])
+    with dbus_error(E_INVALID_ARGS, "more than 256 bounces"):
+        c.schedule("GPIO17", [(i * 10, bool(i % 2), 0, 0) for i in range(257)])
+    # None of them changed anything; an empty script is accepted and cancels.
+    assert c.line_get("GPIO17") is False
+    t0 = c.schedule("GPIO17", [(0, True, 0, 100_000)])
+    c.schedule("GPIO17", [])
+    cancelled = time.monotonic_ns()
+    settle(0.2)  # fixed wait past the cancelled change
+    if cancelled < t0 + 100_000_000:
+        # The cancel was answered before the change was due (on a loaded host it may not be).
+        assert c.line_get("GPIO17") is False
 
 
 def test_set_input_does_not_move_push_pull_output(pinbus):
