@@ -199,6 +199,24 @@ class Simulator:
         self.conn.call_blocking("io.pinbus1", "/io/pinbus1", "io.pinbus1.Simulator", "Bounce",
                                 "sbut", (line, final_level, transitions, span_us))
 
+    def schedule(self, line: str, script) -> int:
+        """Simulator.Schedule: script is [(at_us, final_level, transitions, span_us)], played at
+        exactly those offsets from the returned start (the daemon's CLOCK_MONOTONIC ns), however
+        slowly this test runs."""
+        return int(self.conn.call_blocking(
+            "io.pinbus1", "/io/pinbus1", "io.pinbus1.Simulator", "Schedule", "asa(tbut)",
+            ([line], [(int(a), bool(v), int(n), int(sp)) for a, v, n, sp in script])))
+
+    def wait_subscribed(self, member: str, path: str):
+        """Waits until some connection on the bus has a match rule for signal `member` on `path`
+        (dbus-daemon's Debug.Stats): a client started in another process is then listening."""
+        def subscribed():
+            rules = self.conn.call_blocking("org.freedesktop.DBus", "/org/freedesktop/DBus",
+                                            "org.freedesktop.DBus.Debug.Stats", "GetAllMatchRules", "", ())
+            return any(f"member='{member}'" in r and f"path='{path}'" in r
+                       for conn_rules in rules.values() for r in conn_rules)
+        wait_for(subscribed, 10, f"a subscription to {member} on {path}")
+
     def close(self):
         self.conn.close()
 

@@ -39,6 +39,9 @@ def test_buttons_list(pb):
         pb.button("nope")
 
 
+MS = 1_000_000  # ns
+
+
 def test_callbacks(pb, sim):
     b = pb.button("doorbell")
     got = []
@@ -46,25 +49,20 @@ def test_callbacks(pb, sim):
             b.on_released(lambda ts, d: got.append(("released", ts, d))),
             b.on_held(lambda ts, n: got.append(("held", ts, n))),
             b.on_clicked(lambda n: got.append(("clicked", n)))]
-    before = time.monotonic_ns()
-    # A click, then a hold.
-    sim.bounce("GPIO17", False, 6, 3000)
-    time.sleep(0.1)
-    sim.bounce("GPIO17", True, 6, 3000)
-    pb.run(timeout=timeout(1.0))
-    sim.bounce("GPIO17", False, 6, 3000)
-    time.sleep(0.6)
-    sim.bounce("GPIO17", True, 6, 3000)
-    deadline = time.monotonic() + timeout(5)
+    # A click (down 100 ms), then, after its click window, a hold (down 600 ms); each bounce is 7
+    # changes over 3 ms, so each level counts 23 ms after its bounce starts.
+    t0 = sim.schedule("GPIO17", [(0, False, 6, 3000), (100_000, True, 6, 3000),
+                                 (1_000_000, False, 6, 3000), (1_600_000, True, 6, 3000)])
+    deadline = time.monotonic() + timeout(10)
     while len(got) < 6 and time.monotonic() < deadline:
         pb.run(timeout=0.1)
     for s in subs:
         s.remove()
-    assert [g[0] for g in got] == ["pressed", "released", "clicked", "pressed", "held", "released"], got
-    assert got[0][1] > before
-    assert got[2] == ("clicked", 1)
-    assert got[4][2] == 0 and got[4][1] - got[3][1] == 300_000_000
-    assert isinstance(got[5][2], float) and 0.5 < got[5][2] < 0.6 + timeout(0.3)
+    # Times on the daemon's clock, as scripted.
+    assert got == [("pressed", t0 + 23 * MS), ("released", t0 + 123 * MS, 0.1), ("clicked", 1),
+                   ("pressed", t0 + 1023 * MS), ("held", t0 + 1323 * MS, 0), ("released", t0 + 1623 * MS, 0.6)], \
+        [(g[0], g[1] - t0) + g[2:] if len(g) > 2 or g[0] == "pressed" else g for g in got]
+    assert isinstance(got[5][2], float)
     assert b.press_count == 2
 
 
@@ -78,22 +76,20 @@ def test_cli_info(cli):
 
 def test_cli_button(cli, pb, sim):
     proc = cli.popen("button", "doorbell")
-    # Wait until its subscriptions are in place: its connection then shows up on the bus.
-    time.sleep(timeout(1.0))
-    sim.bounce("GPIO17", False, 6, 3000)
-    time.sleep(0.1)
-    sim.bounce("GPIO17", True, 6, 3000)
+    # Its last subscription is to Clicked: once the bus has it, the command is listening.
+    sim.wait_subscribed("Clicked", pb.button("doorbell").path)
+    t0 = sim.schedule("GPIO17", [(0, False, 6, 3000), (100_000, True, 6, 3000)])
     wait_for(lambda: pb.button("doorbell").press_count == 1, what="the press")
-    time.sleep(timeout(0.6))  # the click window
+    # Pressed at 23 ms, released at 123 ms, Clicked when the 300 ms window closes at 423 ms: the
+    # three lines are printed as each comes.
+    got = [proc.stdout.readline() for _ in range(3)]
     proc.send_signal(signal.SIGTERM)
     out, err = proc.communicate(timeout=timeout(10))
     assert proc.returncode == 0, err
-    lines = out.splitlines()
-    assert len(lines) == 3, out
-    assert re.fullmatch(r"\d+\.\d{9} pressed", lines[0])
-    m = re.fullmatch(r"\d+\.\d{9} released (\d+\.\d{6})", lines[1])
-    assert m and 0.09 < float(m.group(1)) < 0.1 + timeout(0.2), lines[1]
-    assert lines[2] == "clicked 1"
+    assert out == "", out
+    stamp = lambda ns: f"{ns // 10**9}.{ns % 10**9:09d}"  # noqa: E731
+    assert got == [f"{stamp(t0 + 23 * MS)} pressed\n", f"{stamp(t0 + 123 * MS)} released 0.100000\n",
+                   "clicked 1\n"], (got, t0)
 
 
 def test_cli_button_unknown(cli):

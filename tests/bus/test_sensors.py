@@ -195,12 +195,16 @@ def test_values_emitted_once_per_sample(pinbus):
     wait_online(c, ROOM)
     rec = pinbus.recorder(c).watch_properties(ROOM)
     start = time.monotonic()
-    settle(1.5)
+
+    def samples():
+        changes = [s.args[1] for s in rec.of("PropertiesChanged", ROOM) if s.args[0] == SENSOR]
+        return changes, [native(ch) for ch in changes if "Values" in ch]
+
+    wait_until(lambda: len(samples()[1]) >= 3, 5, "three samples")
+    settle(0.5)
     rec.sync()
     elapsed = time.monotonic() - start
-    changes = [s.args[1] for s in rec.of("PropertiesChanged", ROOM) if s.args[0] == SENSOR]
-    with_values = [native(ch) for ch in changes if "Values" in ch]
-    assert len(with_values) >= 3, changes
+    changes, with_values = samples()
     stamps = []
     for ch in with_values:
         # Values and Timestamp travel together, once per sample.
