@@ -3,6 +3,7 @@
 #include <fcntl.h>
 #include <ini.h>
 #include <sys/stat.h>
+#include <time.h>
 
 #include "gpio-types.h"
 #include "log.h"
@@ -24,6 +25,15 @@ struct StateStore {
         uint64_t last_write_usec;
         sd_event_source *timer;
 };
+
+/* The clock now, not sd_event_now(): that is when the loop woke up, before the handler ran. */
+static uint64_t now_usec(void)
+{
+        struct timespec ts;
+
+        (void)clock_gettime(CLOCK_MONOTONIC, &ts);
+        return (uint64_t)ts.tv_sec * USEC_PER_SEC + (uint64_t)ts.tv_nsec / NSEC_PER_USEC;
+}
 
 static StateEntry *store_find(StateStore *s, const char *name)
 {
@@ -129,15 +139,16 @@ static int write_file(StateStore *s)
 
 int state_store_flush(StateStore *s)
 {
-        uint64_t now;
         int r;
 
         if (!s || !s->dirty)
                 return 0;
 
         r = write_file(s);
-        (void)sd_event_now(s->event, CLOCK_MONOTONIC, &now);
-        s->last_write_usec = now;
+        /* The interval runs from the end of the write: from the loop's wake-up (sd_event_now())
+         * a slow write (fsync on a busy disk, or everything under qemu-user) would eat into it,
+         * and the next write could follow this one's end by much less than the interval. */
+        s->last_write_usec = now_usec();
         if (r < 0) {
                 if (!s->failing)
                         log_error_errno(r,

@@ -1,6 +1,7 @@
 /* SPDX-License-Identifier: LGPL-2.1-or-later */
 
 #include <limits.h>
+#include <stdint.h>
 
 #include "line-spec.h"
 #include "macro.h"
@@ -37,11 +38,14 @@ int pb_line_spec_parse(const char *spec, PbLineSpec *ret, const char **ret_reaso
         if (colon[1] == '\0')
                 return fail(ret_reason, "has no offset after ':'");
 
-        unsigned long v = 0;
+        /* uint64_t, not unsigned long: on 32-bit, unsigned long is no wider than unsigned, so
+         * the range check below could never fire and 4294967296 would wrap to 0. Checking after
+         * every digit keeps v below 10 * 2^32, far from uint64_t's own limit. */
+        uint64_t v = 0;
         for (const char *p = colon + 1; *p; p++) {
                 if (*p < '0' || *p > '9')
                         return fail(ret_reason, "has an offset that is not a decimal number");
-                v = v * 10 + (unsigned long)(*p - '0');
+                v = v * 10 + (uint64_t)(*p - '0');
                 if (v > UINT_MAX)
                         return fail(ret_reason, "has an offset out of range");
         }

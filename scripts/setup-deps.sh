@@ -16,6 +16,15 @@
 # re-running itself through sudo when started by a normal user.
 # PINBUS_SETUP_FORCE=1 goes through every step (apt-get update, the backports
 # check) even when everything is installed.
+#
+# The cross builds of scripts/test.sh (arm64, armhf) need Debian's cross
+# compilers (crossbuild-essential-*), qemu-user-static to run what they build,
+# and, through multiarch (dpkg --add-architecture), the -dev packages pinbus
+# builds against for each architecture: libgpiod-dev:<arch> at exactly the
+# native libgpiod-dev's version (Multi-Arch: same packages must match across
+# architectures; on Debian 12 it is the backports one). Before installing them
+# it asks apt what would happen, and stops if apt would remove anything.
+# PINBUS_CROSS=0 leaves all of that out.
 set -euo pipefail
 
 packages=(
@@ -39,6 +48,12 @@ packages=(
 kernel_source_packages=(linux-source-6.1 linux-source)
 gpiod_packages=(libgpiod-dev gpiod)
 backports_name=pinbus-backports
+
+cross=${PINBUS_CROSS:-1}
+cross_arches=(arm64 armhf)
+# Per architecture in cross_arches, as <name>:<arch>: what the native build links
+# (meson.build and tests/meson.build), and pkgconf for <triplet>-pkg-config.
+cross_lib_packages=(pkgconf libsystemd-dev libinih-dev libi2c-dev check)
 
 log() { printf 'setup-deps: %s\n' "$*" >&2; }
 die() {
@@ -213,6 +228,54 @@ install_gpiod() {
         apt-get install -y --no-install-recommends -t "${codename}-backports" "${gpiod_packages[@]}"
 }
 
+# The cross packages still missing, one per line: libgpiod-dev:<arch> as
+# libgpiod-dev:<arch>=<version of the native libgpiod-dev>. Nothing when the
+# cross builds are all set up.
+cross_missing() {
+        local a p gpiod_version
+        gpiod_version=$(pkg_field libgpiod-dev Version)
+        is_installed qemu-user-static || echo qemu-user-static
+        for a in "${cross_arches[@]}"; do
+                is_installed "crossbuild-essential-$a" || echo "crossbuild-essential-$a"
+                for p in "${cross_lib_packages[@]}"; do
+                        is_installed "$p:$a" || echo "$p:$a"
+                done
+                if ! is_installed "libgpiod-dev:$a" || [ "$(pkg_field "libgpiod-dev:$a" Version)" != "$gpiod_version" ]; then
+                        echo "libgpiod-dev:$a=$gpiod_version"
+                fi
+        done
+}
+
+# Whether every architecture of cross_arches is added to dpkg.
+cross_arches_added() {
+        local a foreign
+        foreign=$(dpkg --print-foreign-architectures)
+        for a in "${cross_arches[@]}"; do
+                grep -qx -- "$a" <<<"$foreign" || return 1
+        done
+}
+
+install_cross() {
+        local -a want
+        local removed
+        mapfile -t want < <(cross_missing)
+        if [ ${#want[@]} -eq 0 ]; then
+                log "the cross build packages are installed"
+                return
+        fi
+        [ -n "$(pkg_field libgpiod-dev Version)" ] || die "libgpiod-dev is not installed: no version for the cross architectures to match"
+        # Multi-Arch: same packages (libc6, libsystemd0...) must have one version on every
+        # architecture: apt may upgrade native ones to match, but it must remove nothing.
+        removed=$(apt-get -s install --no-install-recommends "${want[@]}" 2>&1 | sed -n 's/^Remv //p') ||
+                true
+        if [ -n "$removed" ]; then
+                die "installing the cross build packages (${want[*]}) would remove: $(tr '\n' ' ' <<<"$removed"); install them by hand, or set PINBUS_CROSS=0 to skip the cross builds"
+        fi
+        log "installing ${want[*]} (the cross builds)"
+        apt-get install -y --no-install-recommends "${want[@]}" ||
+                die "cannot install the cross build packages (${want[*]}); PINBUS_CROSS=0 skips the cross builds"
+}
+
 # Any linux-source-<version> package installed.
 kernel_source_installed() {
         dpkg-query -W -f='${db:Status-Status} ${Package}\n' 'linux-source-*' 2>/dev/null |
@@ -232,7 +295,7 @@ install_kernel_source() {
 }
 
 if [ "${PINBUS_SETUP_FORCE:-}" != 1 ] && is_installed "${packages[@]}" && gpiod_v2_installed &&
-        kernel_source_installed; then
+        kernel_source_installed && { [ "$cross" = 0 ] || { cross_arches_added && [ -z "$(cross_missing)" ]; }; }; then
         log "all dependencies are installed"
         exit 0
 fi
@@ -240,7 +303,7 @@ fi
 if [ "$(id -u)" -ne 0 ]; then
         command -v sudo >/dev/null || die "installing packages needs root: run this script as root (or install sudo)"
         log "this needs root: running it again with sudo"
-        exec sudo env PINBUS_SETUP_FORCE="${PINBUS_SETUP_FORCE:-}" bash "${BASH_SOURCE[0]}" "$@"
+        exec sudo env PINBUS_SETUP_FORCE="${PINBUS_SETUP_FORCE:-}" PINBUS_CROSS="$cross" bash "${BASH_SOURCE[0]}" "$@"
 fi
 
 command -v apt-get >/dev/null || die "this script needs apt (Debian, Raspberry Pi OS)"
@@ -250,6 +313,14 @@ codename=${VERSION_CODENAME:-}
 [ -n "$codename" ] || die "cannot tell the release codename (VERSION_CODENAME in /etc/os-release)"
 
 export DEBIAN_FRONTEND=noninteractive
+if [ "$cross" != 0 ]; then
+        for a in "${cross_arches[@]}"; do
+                if ! grep -qx -- "$a" < <(dpkg --print-foreign-architectures); then
+                        log "adding dpkg architecture $a (the cross builds; PINBUS_CROSS=0 skips them)"
+                        dpkg --add-architecture "$a"
+                fi
+        done
+fi
 apt-get update
 # Only what is missing: naming an installed package would upgrade it.
 missing=()
@@ -268,4 +339,8 @@ else
 fi
 
 gpiod_v2_installed || die "libgpiod-dev and gpiod >= 2 did not get installed"
+if [ "$cross" != 0 ]; then
+        install_cross
+        [ -z "$(cross_missing)" ] || die "the cross build packages did not all get installed: $(cross_missing | tr '\n' ' ')"
+fi
 log "done: $(for p in "${gpiod_packages[@]}"; do printf '%s %s ' "$p" "$(pkg_field "$p" Version)"; done)"

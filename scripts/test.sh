@@ -2,13 +2,23 @@
 # SPDX-License-Identifier: LGPL-2.1-or-later
 #
 # The newcomer's "test" command, and what CI runs (.ci/run): installs the
-# dependencies, then runs every test three ways:
+# dependencies, then runs every test three ways natively, and the unit and bus
+# suites in three cross builds for the Raspberry Pi's architectures:
 #   1. build/       all suites, the vm suite included
 #                                                   meson test -C build
 #   2. build-asan/  all suites but vm, AddressSanitizer and UndefinedBehaviorSanitizer
 #                                                   meson test -C build-asan --setup=asan --no-suite vm
 #   3. build/       unit and bus suites under valgrind
 #                                                   meson test -C build --setup=valgrind
+#   4. build-arm64/    arm64 (cross/aarch64-linux-gnu.ini)
+#   5. build-armhf/    armhf (cross/arm-linux-gnueabihf.ini)
+#   6. build-armhf64/  armhf with 64-bit time_t, as Debian 13 (the armhf file and
+#                      cross/arm-linux-gnueabihf-time64.ini)
+#                                                   meson test -C DIR --suite unit --suite bus
+# The cross builds run their unit tests under qemu-user, and their bus tests
+# with this machine's Python driving pinbusd under qemu-user (the cross test
+# setup, see meson.build). PINBUS_CROSS=0 leaves steps 4 to 6 out (and
+# setup-deps.sh's cross packages).
 # The vm suite (tests/vm: pinbusd against gpio-sim and i2c-stub in a qemu guest)
 # runs only in step 1: it tests the daemon against a real kernel, not memory
 # errors, and TCG emulation under a sanitizer would multiply its minutes. On a
@@ -27,6 +37,11 @@ scripts/setup-deps.sh
 # setup-deps installed everything: a feature that is not found is an error,
 # not a silently smaller test run.
 features=(-Dlibgpiod=enabled -Dtests=enabled -Dbus-tests=enabled -Dvm-tests=enabled)
+
+cross=${PINBUS_CROSS:-1}
+# The cross builds: what test.sh builds without the vm suite (its guest runs
+# this machine's x86-64 userland).
+cross_features=(-Dlibgpiod=enabled -Dtests=enabled -Dbus-tests=enabled -Dvm-tests=disabled)
 
 summary=()
 failed=0
@@ -56,15 +71,15 @@ for line in open(sys.argv[1]):
 EOF
 }
 
-# step NAME TESTLOG COMMAND...: runs the command, records the result.
+# step NAME TESTLOG COMMAND...: runs the command, records the result and how long it took.
 step() {
-        local name=$1 log=$2 s
+        local name=$1 log=$2 s t0=$SECONDS
         shift 2
         banner "$name"
         if "$@"; then
-                summary+=("PASS  $name")
+                summary+=("PASS  $name ($((SECONDS - t0)) s)")
         else
-                summary+=("FAIL  $name")
+                summary+=("FAIL  $name ($((SECONDS - t0)) s)")
                 failed=1
         fi
         while IFS= read -r s; do
@@ -86,11 +101,35 @@ tests_valgrind() {
                 meson test -C build --setup=valgrind --print-errorlogs --suite unit --suite bus
 }
 
+# tests_cross DIR CROSS_FILE...: the unit and bus suites of a cross build.
+tests_cross() {
+        local dir=$1 f
+        local -a files=()
+        shift
+        for f in "$@"; do
+                files+=(--cross-file "$f")
+        done
+        setup "$dir" "${files[@]}" "${cross_features[@]}" &&
+                meson test -C "$dir" --suite unit --suite bus --print-errorlogs
+}
+
 start=$SECONDS
 rm -f build/meson-logs/testlog*.json build-asan/meson-logs/testlog*.json
-step "1/3 all tests (build/)" build/meson-logs/testlog.json tests_plain
-step "2/3 all tests but vm with ASan+UBSan (build-asan/, --setup=asan)" build-asan/meson-logs/testlog-asan.json tests_asan
-step "3/3 unit and bus tests under valgrind (build/, --setup=valgrind)" build/meson-logs/testlog-valgrind.json tests_valgrind
+rm -f build-arm64/meson-logs/testlog*.json build-armhf/meson-logs/testlog*.json build-armhf64/meson-logs/testlog*.json
+step "1/6 all tests (build/)" build/meson-logs/testlog.json tests_plain
+step "2/6 all tests but vm with ASan+UBSan (build-asan/, --setup=asan)" build-asan/meson-logs/testlog-asan.json tests_asan
+step "3/6 unit and bus tests under valgrind (build/, --setup=valgrind)" build/meson-logs/testlog-valgrind.json tests_valgrind
+if [ "$cross" != 0 ]; then
+        step "4/6 unit and bus tests on arm64 under qemu-user (build-arm64/)" build-arm64/meson-logs/testlog.json \
+                tests_cross build-arm64 cross/aarch64-linux-gnu.ini
+        step "5/6 unit and bus tests on armhf under qemu-user (build-armhf/)" build-armhf/meson-logs/testlog.json \
+                tests_cross build-armhf cross/arm-linux-gnueabihf.ini
+        step "6/6 unit and bus tests on armhf with 64-bit time_t under qemu-user (build-armhf64/)" \
+                build-armhf64/meson-logs/testlog.json \
+                tests_cross build-armhf64 cross/arm-linux-gnueabihf.ini cross/arm-linux-gnueabihf-time64.ini
+else
+        summary+=("SKIP  4/6 to 6/6 cross builds (PINBUS_CROSS=0)")
+fi
 
 banner "Summary ($((SECONDS - start)) s)"
 printf '%s\n' "${summary[@]}"

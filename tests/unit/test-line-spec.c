@@ -134,6 +134,10 @@ END_TEST
 START_TEST(test_error_offset_out_of_range)
 {
         check_error("gpiochip0:4294967296", "has an offset out of range");
+        /* 2^32 + 5 and 2^64 + 1: wrapped in a 32-bit (or 64-bit) accumulator they would pass as
+         * offsets 5 and 1. */
+        check_error("gpiochip0:4294967301", "has an offset out of range");
+        check_error("gpiochip0:18446744073709551617", "has an offset out of range");
         check_error("gpiochip0:99999999999999999999999999", "has an offset out of range");
 }
 END_TEST
