@@ -66,14 +66,6 @@ struct Button {
         uint64_t timer_wakeups;
 };
 
-static uint64_t now_ns(void)
-{
-        struct timespec ts;
-
-        clock_gettime(CLOCK_MONOTONIC, &ts);
-        return (uint64_t)ts.tv_sec * NSEC_PER_SEC + (uint64_t)ts.tv_nsec;
-}
-
 int button_new(Daemon *d, const ButtonConfig *cfg, Button **ret)
 {
         Button *b;
@@ -235,7 +227,7 @@ static void button_arm(Button *b)
         int r;
 
         if (b->machine && pb_button_is_pressed(b->machine) && !b->reported_pressed) {
-                uint64_t token = b->tokens > 0 ? now_ns() : b->tokens_ns + BUTTON_TOKEN_NS;
+                uint64_t token = b->tokens > 0 ? monotonic_ns() : b->tokens_ns + BUTTON_TOKEN_NS;
 
                 if (!need || (int64_t)(token - t) < 0)
                         t = token;
@@ -280,10 +272,10 @@ static int on_timer(sd_event_source *s, uint64_t usec, void *userdata)
          * clock is read before the queues are drained, so that every edge up to now is in them
          * (an edge after now is merely early). The chip first (the simulator queues its due edges
          * then), then the line's queue, to the end. */
-        now = now_ns();
+        now = monotonic_ns();
         if (b->line)
                 chip_process_events(line_get_chip(b->line));
-        if (b->line)
+        if (b->line) /* again: the chip may have gone away, and its lines with it */
                 line_flush_edges(b->line);
         if (!b->machine)
                 return 0; /* the line went away while its queue was read */
@@ -378,7 +370,7 @@ void button_line_edges(Button *b, const PbEdgeEvent *events, size_t n)
 
 void button_line_lost(Button *b)
 {
-        uint64_t t = now_ns();
+        uint64_t t = monotonic_ns();
 
         /* Whoever saw Pressed sees Released. */
         if (b->reported_pressed)
@@ -443,7 +435,7 @@ static int button_request_line(Button *b, Line *l, sd_bus_error *error)
 
         (void)line_read_held_value(l, &pressed);
         b->machine = pb_button_free(b->machine);
-        r = pb_button_new(&mc, pressed, now_ns(), &b->machine);
+        r = pb_button_new(&mc, pressed, monotonic_ns(), &b->machine);
         if (r < 0)
                 return bus_error_errno(error, r, "set up button on line", line_get_object_name(l));
         b->line = l;

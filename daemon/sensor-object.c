@@ -283,12 +283,8 @@ static uint64_t now_monotonic(Sensor *s)
 {
         uint64_t t;
 
-        if (sd_event_now(s->daemon->event, CLOCK_MONOTONIC, &t) < 0) {
-                struct timespec ts;
-
-                clock_gettime(CLOCK_MONOTONIC, &ts);
-                t = (uint64_t)ts.tv_sec * USEC_PER_SEC + (uint64_t)ts.tv_nsec / 1000;
-        }
+        if (sd_event_now(s->daemon->event, CLOCK_MONOTONIC, &t) < 0)
+                t = monotonic_ns() / NSEC_PER_USEC;
         return t;
 }
 

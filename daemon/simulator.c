@@ -1,7 +1,6 @@
 /* SPDX-License-Identifier: LGPL-2.1-or-later */
 
 #include <inttypes.h>
-#include <time.h>
 
 #include "bus-error.h"
 #include "chip.h"
@@ -68,7 +67,6 @@ static int method_schedule(sd_bus_message *m, void *userdata, sd_bus_error *erro
         _cleanup_strv_free_ char **specs = NULL;
         Line *lines[SIMULATOR_SCHEDULE_LINES_MAX];
         size_t n_lines, n = 0;
-        struct timespec ts;
         uint64_t start;
         int r;
 
@@ -137,9 +135,7 @@ static int method_schedule(sd_bus_message *m, void *userdata, sd_bus_error *erro
         if (r < 0)
                 return r;
 
-        /* The simulator's own clock (sim-chip.c stamps edges on CLOCK_MONOTONIC). */
-        clock_gettime(CLOCK_MONOTONIC, &ts);
-        start = (uint64_t)ts.tv_sec * NSEC_PER_SEC + (uint64_t)ts.tv_nsec;
+        start = monotonic_ns(); /* the simulator's clock: sim-chip.c stamps edges on it */
         for (size_t i = 0; i < n_lines; i++) {
                 r = pb_sim_chip_schedule(chip_get_pb(line_get_chip(lines[i])), line_get_offset(lines[i]),
                                          script, n, start);

@@ -3,7 +3,6 @@
 #include <fcntl.h>
 #include <ini.h>
 #include <sys/stat.h>
-#include <time.h>
 
 #include "gpio-types.h"
 #include "log.h"
@@ -25,15 +24,6 @@ struct StateStore {
         uint64_t last_write_usec;
         sd_event_source *timer;
 };
-
-/* The clock now, not sd_event_now(): that is when the loop woke up, before the handler ran. */
-static uint64_t now_usec(void)
-{
-        struct timespec ts;
-
-        (void)clock_gettime(CLOCK_MONOTONIC, &ts);
-        return (uint64_t)ts.tv_sec * USEC_PER_SEC + (uint64_t)ts.tv_nsec / NSEC_PER_USEC;
-}
 
 static StateEntry *store_find(StateStore *s, const char *name)
 {
@@ -148,7 +138,7 @@ int state_store_flush(StateStore *s)
         /* The interval runs from the end of the write: from the loop's wake-up (sd_event_now())
          * a slow write (fsync on a busy disk, or everything under qemu-user) would eat into it,
          * and the next write could follow this one's end by much less than the interval. */
-        s->last_write_usec = now_usec();
+        s->last_write_usec = monotonic_ns() / NSEC_PER_USEC; /* not sd_event_now(): the wake-up */
         if (r < 0) {
                 if (!s->failing)
                         log_error_errno(r,

@@ -3,7 +3,8 @@
 
 /*
  * Small helpers shared by the library and the daemon: ownership through
- * _cleanup_ attributes, pointer/fd hand-over, and a few string predicates.
+ * _cleanup_ attributes, pointer/fd hand-over, a few string predicates, time units and the
+ * monotonic clock.
  */
 
 #include <errno.h>
@@ -13,6 +14,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 #include <unistd.h>
 
 #define _cleanup_(f)   __attribute__((cleanup(f)))
@@ -119,3 +121,13 @@ static inline const char *startswith(const char *s, const char *prefix)
 #define NSEC_PER_SEC  ((uint64_t)1000000000ULL)
 #define USEC_PER_MSEC ((uint64_t)1000ULL)
 #define USEC_PER_SEC  ((uint64_t)1000000ULL)
+
+/* CLOCK_MONOTONIC now, in ns: the clock of every timestamp pinbus sends (the kernel's edge
+ * events, the simulator's, the button machine's). It cannot fail for this clock. */
+static inline uint64_t monotonic_ns(void)
+{
+        struct timespec ts;
+
+        (void)clock_gettime(CLOCK_MONOTONIC, &ts);
+        return (uint64_t)ts.tv_sec * NSEC_PER_SEC + (uint64_t)ts.tv_nsec;
+}

@@ -58,14 +58,6 @@ struct SimChip {
 static const PbChipOps sim_chip_ops;
 static const PbRequestOps sim_request_ops;
 
-static uint64_t now_ns(void)
-{
-        struct timespec ts;
-
-        clock_gettime(CLOCK_MONOTONIC, &ts);
-        return (uint64_t)ts.tv_sec * NSEC_PER_SEC + (uint64_t)ts.tv_nsec;
-}
-
 static void fd_signal(int fd)
 {
         uint64_t one = 1;
@@ -312,7 +304,7 @@ static void chip_push_info(SimChip *c, unsigned offset, PbInfoEventType type)
         }
         ev = &c->info[(c->info_head + c->info_count) % SIM_INFO_QUEUE_SIZE];
         ev->type = type;
-        ev->timestamp_ns = now_ns();
+        ev->timestamp_ns = monotonic_ns();
         line_fill_info(&c->lines[offset], offset, &ev->info);
         if (c->info_count++ == 0)
                 fd_signal(c->info_fd);
@@ -350,7 +342,7 @@ static int sim_read_info_events(PbChip *chip, PbInfoEvent *events, size_t n)
         size_t k = 0;
 
         fd_drain(c->timer_fd);
-        chip_run_due(c, now_ns());
+        chip_run_due(c, monotonic_ns());
         chip_arm_timer(c);
 
         while (k < n && c->info_count > 0) {
@@ -451,7 +443,7 @@ static int sim_req_set_value(PbRequest *req, bool value)
                 return -ENODEV;
         l = &r->chip->lines[req->offset];
         l->driven = value != req->settings.active_low;
-        line_update(l, now_ns());
+        line_update(l, monotonic_ns());
         return 0;
 }
 
@@ -654,11 +646,11 @@ int pb_sim_chip_set_input(PbChip *chip, unsigned offset, bool level)
         if (offset >= chip->num_lines)
                 return -EINVAL;
         /* What was due before now happens first, as it would have on time. */
-        chip_run_due(c, now_ns());
+        chip_run_due(c, monotonic_ns());
         l = &c->lines[offset];
         line_cancel_bounces(l);
         l->pull = level;
-        line_update(l, now_ns());
+        line_update(l, monotonic_ns());
         chip_arm_timer(c);
         return 0;
 }
@@ -666,7 +658,7 @@ int pb_sim_chip_set_input(PbChip *chip, unsigned offset, bool level)
 int pb_sim_chip_bounce(PbChip *chip, unsigned offset, bool final_level, unsigned transitions,
                        uint64_t span_us)
 {
-        return pb_sim_chip_bounce_at(chip, offset, final_level, transitions, span_us, now_ns());
+        return pb_sim_chip_bounce_at(chip, offset, final_level, transitions, span_us, monotonic_ns());
 }
 
 int pb_sim_chip_bounce_at(PbChip *chip, unsigned offset, bool final_level, unsigned transitions,
@@ -682,7 +674,7 @@ int pb_sim_chip_bounce_at(PbChip *chip, unsigned offset, bool final_level, unsig
         if (transitions > PB_SIM_BOUNCE_TRANSITIONS_MAX || span_us > PB_SIM_BOUNCE_SPAN_US_MAX)
                 return -ERANGE;
 
-        chip_run_due(c, now_ns());
+        chip_run_due(c, monotonic_ns());
         l = &c->lines[offset];
         line_cancel_bounces(l);
         line_start_bounce(l, final_level, transitions, span_us * NSEC_PER_USEC, start_ns);
@@ -720,7 +712,7 @@ int pb_sim_chip_schedule(PbChip *chip, unsigned offset, const PbSimBounce *bounc
                 memcpy(copy, bounces, n * sizeof(*bounces));
         }
 
-        chip_run_due(c, now_ns());
+        chip_run_due(c, monotonic_ns());
         l = &c->lines[offset];
         line_cancel_bounces(l);
         l->schedule = copy;

@@ -52,8 +52,8 @@ bool pb_chip_is_simulated(const PbChip *chip);
 
 /*
  * Sets the level the outside world puts on the line, cancelling a bounce or
- * schedule in progress (what was due before now happens first). Errors: -EOPNOTSUPP (not a simulated chip),
- * -EINVAL (offset).
+ * schedule in progress (what was due before now happens first). Errors:
+ * -EOPNOTSUPP (not a simulated chip), -EINVAL (offset).
  */
 int pb_sim_chip_set_input(PbChip *chip, unsigned offset, bool level);
 
@@ -63,8 +63,9 @@ int pb_sim_chip_set_input(PbChip *chip, unsigned offset, bool level);
  * of n changes happens at span_us * k / n, and the last one lands on
  * final_level (one change is added when the parity would not). transitions=0
  * is a clean change to final_level after span_us. Cancels a bounce or schedule
- * in progress (what was due before now happens first). Errors: -EOPNOTSUPP, -EINVAL (offset), -ERANGE
- * (transitions above PB_SIM_BOUNCE_TRANSITIONS_MAX or span_us above PB_SIM_BOUNCE_SPAN_US_MAX).
+ * in progress (what was due before now happens first). Errors: -EOPNOTSUPP,
+ * -EINVAL (offset), -ERANGE (transitions above PB_SIM_BOUNCE_TRANSITIONS_MAX or
+ * span_us above PB_SIM_BOUNCE_SPAN_US_MAX).
  */
 int pb_sim_chip_bounce(PbChip *chip, unsigned offset, bool final_level, unsigned transitions,
                        uint64_t span_us);
