@@ -126,10 +126,11 @@ Try these (docs/dbus-api.md has the whole API):
 
   # The doorbell button: press it with a bouncing contact (low = pressed), hold it, let go.
   # The monitor shows Pressed, Held after 1 s, and Released with the time it was held;
-  # press and release twice quickly for Clicked(2), or glitch it for 5 ms: nothing.
+  # a glitch of 5 ms gives nothing; a double click, scripted at exact times, gives Clicked(2).
   $b call io.pinbus1 /io/pinbus1 io.pinbus1.Simulator Bounce sbut GPIO17 false 12 5000
   $b call io.pinbus1 /io/pinbus1 io.pinbus1.Simulator Bounce sbut GPIO17 true 12 5000
   $b call io.pinbus1 /io/pinbus1 io.pinbus1.Simulator Bounce sbut GPIO17 true 2 10000
+  $b call io.pinbus1 /io/pinbus1 io.pinbus1.Simulator Schedule 'asa(tbut)' 1 GPIO17 4 0 false 6 3000 80000 true 6 3000 200000 false 6 3000 280000 true 6 3000
   $b get-property io.pinbus1 /io/pinbus1/button/doorbell io.pinbus1.Button Pressed PressCount Debouncer
 
   # The configured output: blink it 3 times, or toggle it (its value survives a restart)
