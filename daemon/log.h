@@ -10,7 +10,7 @@
 
 #include <syslog.h>
 
-#include "macro.h"
+#include "util/macro.h"
 
 /* Messages above this priority (LOG_INFO by default, LOG_DEBUG with --verbose) are dropped. */
 void log_set_max_level(int level);

@@ -2,8 +2,8 @@
 
 #include <getopt.h>
 
-#include "config.h"
-#include "daemon.h"
+#include "config/config.h"
+#include "core/daemon.h"
 #include "log.h"
 
 #define DEFAULT_CONFIG PINBUS_SYSCONFDIR "/pinbus.conf"

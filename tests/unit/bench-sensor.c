@@ -8,9 +8,9 @@
 #include <stdio.h>
 #include <time.h>
 
-#include "sensor-math.h"
-#include "sensor.h"
-#include "sim-i2c.h"
+#include "sensors/math.h"
+#include "sensors/sensor.h"
+#include "sim/i2c-bus.h"
 
 static double now_s(void)
 {

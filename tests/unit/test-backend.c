@@ -1,8 +1,8 @@
 /* SPDX-License-Identifier: LGPL-2.1-or-later */
 
 /*
- * The GPIO backend contract (lib/gpio-chip.h), built twice:
- *  - unit-backend-simulator: against the simulator (lib/sim-chip.h), plus the
+ * The GPIO backend contract (lib/gpio/chip.h), built twice:
+ *  - unit-backend-simulator: against the simulator (lib/sim/gpio-chip.h), plus the
  *    simulator's own API and the bits of the libgpiod backend that need no
  *    hardware (pb_gpiod_list_chips(), open errors);
  *  - unit-backend-gpiod (PINBUS_TEST_GPIO_SIM): against the libgpiod backend
@@ -22,10 +22,10 @@
 #include <limits.h>
 #include <poll.h>
 
-#include "gpio-chip.h"
-#include "sim-chip.h"
-#include "strv.h"
+#include "gpio/chip.h"
+#include "sim/gpio-chip.h"
 #include "test-util.h"
+#include "util/strv.h"
 
 /* ------------------------------------------------------------------------ */
 /* Fixture */

@@ -1,7 +1,7 @@
 /* SPDX-License-Identifier: LGPL-2.1-or-later */
 
 /*
- * The button state machine (lib/button-machine.h) on synthetic and recorded-style
+ * The button state machine (lib/button/machine.h) on synthetic and recorded-style
  * traces, and the proof that the daemon's debounce and the kernel's (as the
  * simulator implements it) give the same events for the same input.
  *
@@ -11,9 +11,9 @@
  * "released@1525ms/1500ms", "held@1025ms#0", "clicked@2000ms x2".
  */
 
-#include "button-machine.h"
-#include "gpio-chip.h"
-#include "sim-chip.h"
+#include "button/machine.h"
+#include "gpio/chip.h"
+#include "sim/gpio-chip.h"
 #include "test-util.h"
 
 #define MS(x) ((uint64_t)(x)*T_NSEC_PER_MSEC)

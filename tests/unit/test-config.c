@@ -1,10 +1,11 @@
 /* SPDX-License-Identifier: LGPL-2.1-or-later */
 
-/* The configuration parser (daemon/config.h): config_load(), config_parse_file(), config_validate(). */
+/* The configuration parser (daemon/config/config.h): config_load(), config_parse_file(), config_validate().
+ */
 
-#include "config.h"
-#include "strv.h"
+#include "config/config.h"
 #include "test-util.h"
+#include "util/strv.h"
 
 static char *tmpdir;
 

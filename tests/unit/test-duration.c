@@ -1,9 +1,9 @@
 /* SPDX-License-Identifier: LGPL-2.1-or-later */
 
-/* pb_parse_duration_us() (lib/duration.h): the one duration syntax of every config key. */
+/* pb_parse_duration_us() (lib/util/duration.h): the one duration syntax of every config key. */
 
-#include "duration.h"
 #include "test-util.h"
+#include "util/duration.h"
 
 START_TEST(test_good)
 {

@@ -1,8 +1,8 @@
 /* SPDX-License-Identifier: LGPL-2.1-or-later */
 
-/* String tables, pb_parse_boolean() and pb_line_settings_validate() (lib/gpio-types.h). */
+/* String tables, pb_parse_boolean() and pb_line_settings_validate() (lib/gpio/types.h). */
 
-#include "gpio-types.h"
+#include "gpio/types.h"
 #include "test-util.h"
 
 typedef struct EnumTable {

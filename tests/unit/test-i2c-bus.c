@@ -8,8 +8,8 @@
  * the real-kernel rig covers them with i2c-stub.
  */
 
-#include "i2c-bus.h"
-#include "sim-i2c.h"
+#include "i2c/bus.h"
+#include "sim/i2c-bus.h"
 #include "test-util.h"
 
 static void close_bus(void *p)

@@ -1,8 +1,8 @@
 /* SPDX-License-Identifier: LGPL-2.1-or-later */
 
-/* pb_line_spec_parse() and pb_line_spec_done() (lib/line-spec.h). */
+/* pb_line_spec_parse() and pb_line_spec_done() (lib/gpio/line-spec.h). */
 
-#include "line-spec.h"
+#include "gpio/line-spec.h"
 #include "test-util.h"
 
 /* Parses spec, which must succeed as a name, and checks the name. */

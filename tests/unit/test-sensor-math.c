@@ -1,7 +1,7 @@
 /* SPDX-License-Identifier: LGPL-2.1-or-later */
 
 /*
- * The pure sensor conversions (lib/sensor-math.h) against every known answer
+ * The pure sensor conversions (lib/sensors/math.h) against every known answer
  * in shared/sensors/VECTORS.md. Bosch results are asserted in the
  * DS/KERNEL reference (arithmetic shifts); where Bosch's own API differs, the
  * difference is asserted to be the documented 1 LSB.
@@ -9,7 +9,7 @@
 
 #include <math.h>
 
-#include "sensor-math.h"
+#include "sensors/math.h"
 #include "test-util.h"
 
 #define ck_assert_double_near(x, y, tol) ck_assert_double_eq_tol((double)(x), (double)(y), (double)(tol))

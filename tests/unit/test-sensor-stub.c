@@ -19,9 +19,9 @@
 
 #include <limits.h>
 
-#include "i2c-bus.h"
-#include "sensor.h"
-#include "sim-i2c.h"
+#include "i2c/bus.h"
+#include "sensors/sensor.h"
+#include "sim/i2c-bus.h"
 #include "test-util.h"
 
 #define STUB_NAME "SMBus stub driver"

@@ -1,8 +1,8 @@
 /* SPDX-License-Identifier: LGPL-2.1-or-later */
 
 /*
- * The sensor drivers (lib/sensor.h) running against the simulated devices of
- * lib/sim-i2c.h: the model table and options, probing (model and address
+ * The sensor drivers (lib/sensors/sensor.h) running against the simulated devices of
+ * lib/sim/i2c-bus.h: the model table and options, probing (model and address
  * auto), each driver's whole I/O path (probe, init, start, collect) and its
  * faults: NAK and recovery, wrong chip ids, a busy chip, CRC mismatches,
  * implausible readings, adapters lacking a transfer type.
@@ -10,8 +10,8 @@
 
 #include <math.h>
 
-#include "sensor.h"
-#include "sim-i2c.h"
+#include "sensors/sensor.h"
+#include "sim/i2c-bus.h"
 #include "test-util.h"
 
 static void close_bus(void *p)

@@ -1,11 +1,11 @@
 /* SPDX-License-Identifier: LGPL-2.1-or-later */
 
-/* The persistent output state (daemon/state.h). */
+/* The persistent output state (daemon/config/state.h). */
 
 #include <ini.h>
 #include <systemd/sd-event.h>
 
-#include "state.h"
+#include "config/state.h"
 #include "test-util.h"
 
 static char *tmpdir;

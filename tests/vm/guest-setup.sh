@@ -43,7 +43,7 @@ make_chip() {
         echo "guest-setup: $(cat "$dev/bank0/chip_name") ($label, $# lines) on $(cat "$dev/dev_name")"
 }
 
-# Line names as in lib/sim-chip.c (the simulator serves the same chip).
+# Line names as in lib/sim/gpio-chip.c (the simulator serves the same chip).
 make_chip bcm2711 pinctrl-bcm2711 \
         ID_SDA ID_SCL GPIO2 GPIO3 GPIO4 GPIO5 GPIO6 GPIO7 GPIO8 GPIO9 GPIO10 GPIO11 GPIO12 GPIO13 \
         GPIO14 GPIO15 GPIO16 GPIO17 GPIO18 GPIO19 GPIO20 GPIO21 GPIO22 GPIO23 GPIO24 GPIO25 GPIO26 \

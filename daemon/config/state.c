@@ -1,0 +1,246 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
+
+#include <fcntl.h>
+#include <ini.h>
+#include <sys/stat.h>
+
+#include "config/state.h"
+#include "gpio/types.h"
+#include "log.h"
+
+typedef struct StateEntry {
+        char *name;
+        bool value;
+} StateEntry;
+
+struct StateStore {
+        sd_event *event;
+        char *dir;
+        char *path;
+        StateEntry *entries;
+        size_t n_entries;
+        bool dirty;
+        bool failing; /* the last write failed (and was logged) */
+        uint64_t last_write_usec;
+        sd_event_source *timer;
+};
+
+static StateEntry *store_find(StateStore *s, const char *name)
+{
+        for (size_t i = 0; i < s->n_entries; i++)
+                if (streq(s->entries[i].name, name))
+                        return &s->entries[i];
+        return NULL;
+}
+
+static int store_put(StateStore *s, const char *name, bool value, bool *ret_changed)
+{
+        StateEntry *e = store_find(s, name), *n;
+
+        if (e) {
+                *ret_changed = e->value != value;
+                e->value = value;
+                return 0;
+        }
+        n = realloc(s->entries, (s->n_entries + 1) * sizeof(StateEntry));
+        if (!n)
+                return -ENOMEM;
+        s->entries = n;
+        n[s->n_entries].name = strdup(name);
+        if (!n[s->n_entries].name)
+                return -ENOMEM;
+        n[s->n_entries].value = value;
+        s->n_entries++;
+        *ret_changed = true;
+        return 0;
+}
+
+static int load_handler(void *user, const char *section, const char *key, const char *value)
+{
+        StateStore *s = user;
+        const char *name = startswith(section, "output ");
+        bool changed;
+        int b;
+
+        if (!name || !streq(key, "value"))
+                return 1; /* written by a newer pinbusd: skip */
+        b = pb_parse_boolean(value);
+        if (b < 0)
+                return 0;
+        return store_put(s, name, b, &changed) >= 0;
+}
+
+static void store_load(StateStore *s)
+{
+        int r = ini_parse(s->path, load_handler, s);
+
+        if (r == -1) {
+                if (errno != ENOENT)
+                        log_warning("Cannot read saved output state %s: %s; starting without it", s->path,
+                                    strerror(errno));
+        } else if (r != 0)
+                log_warning("%s:%d: malformed saved output state; entries after it may be missing", s->path,
+                            r);
+}
+
+static int write_file(StateStore *s)
+{
+        _cleanup_free_ char *tmp = NULL;
+        _cleanup_fclose_ FILE *f = NULL;
+        _cleanup_close_ int dfd = -1;
+        int fd, r;
+
+        if (mkdir(s->dir, 0755) < 0 && errno != EEXIST)
+                return -errno;
+        if (asprintf(&tmp, "%s/.outputs.XXXXXX", s->dir) < 0)
+                return -ENOMEM;
+        fd = mkostemp(tmp, O_CLOEXEC);
+        if (fd < 0)
+                return -errno;
+        f = fdopen(fd, "w");
+        if (!f) {
+                r = -errno;
+                close(fd);
+                unlink(tmp);
+                return r;
+        }
+
+        fputs("# The last value of each output with restore=yes, kept by pinbusd.\n", f);
+        for (size_t i = 0; i < s->n_entries; i++)
+                fprintf(f, "\n[output %s]\nvalue = %s\n", s->entries[i].name,
+                        s->entries[i].value ? "on" : "off");
+
+        if (fflush(f) != 0 || ferror(f) || fsync(fileno(f)) < 0 || fchmod(fileno(f), 0644) < 0) {
+                r = errno > 0 ? -errno : -EIO;
+                unlink(tmp);
+                return r;
+        }
+        if (rename(tmp, s->path) < 0) {
+                r = -errno;
+                unlink(tmp);
+                return r;
+        }
+        /* The rename itself must reach the disk for the value to survive a power cut. */
+        dfd = open(s->dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+        if (dfd >= 0)
+                (void)fsync(dfd);
+        return 0;
+}
+
+int state_store_flush(StateStore *s)
+{
+        int r;
+
+        if (!s || !s->dirty)
+                return 0;
+
+        r = write_file(s);
+        /* The interval runs from the end of the write: from the loop's wake-up (sd_event_now())
+         * a slow write (fsync on a busy disk, or everything under qemu-user) would eat into it,
+         * and the next write could follow this one's end by much less than the interval. */
+        s->last_write_usec = monotonic_ns() / NSEC_PER_USEC; /* not sd_event_now(): the wake-up */
+        if (r < 0) {
+                if (!s->failing)
+                        log_error_errno(r,
+                                        "Cannot save output state to %s: %s; will retry on the next change",
+                                        s->path, strerror(-r));
+                s->failing = true;
+                return r;
+        }
+        if (s->failing)
+                log_info("Saved output state to %s again", s->path);
+        s->failing = false;
+        s->dirty = false;
+        return 0;
+}
+
+static int on_timer(sd_event_source *source, uint64_t usec, void *userdata)
+{
+        (void)state_store_flush(userdata);
+        return 0;
+}
+
+int state_store_set_output(StateStore *s, const char *name, bool value)
+{
+        uint64_t now, due;
+        int enabled = SD_EVENT_OFF, r;
+        bool changed;
+
+        r = store_put(s, name, value, &changed);
+        if (r < 0 || !changed)
+                return r;
+        s->dirty = true;
+
+        /* Never write from the caller (a D-Bus handler): a timer does it, at once when the
+         * last write is a second old, else when that second is over. */
+        if (s->timer)
+                (void)sd_event_source_get_enabled(s->timer, &enabled);
+        if (enabled != SD_EVENT_OFF)
+                return 0; /* a write is already due */
+
+        r = sd_event_now(s->event, CLOCK_MONOTONIC, &now);
+        if (r < 0)
+                return r;
+        due = s->last_write_usec + STATE_WRITE_INTERVAL_USEC;
+        if (s->last_write_usec == 0 || due < now)
+                due = now;
+
+        if (!s->timer)
+                return sd_event_add_time(s->event, &s->timer, CLOCK_MONOTONIC, due, USEC_PER_MSEC, on_timer,
+                                         s);
+        r = sd_event_source_set_time(s->timer, due);
+        if (r >= 0)
+                r = sd_event_source_set_enabled(s->timer, SD_EVENT_ONESHOT);
+        return r;
+}
+
+int state_store_get_output(StateStore *s, const char *name, bool *ret)
+{
+        StateEntry *e = store_find(s, name);
+
+        if (!e)
+                return -ENOENT;
+        *ret = e->value;
+        return 0;
+}
+
+const char *state_store_get_path(StateStore *s)
+{
+        return s->path;
+}
+
+int state_store_new(sd_event *event, const char *dir, StateStore **ret)
+{
+        StateStore *s;
+
+        s = calloc(1, sizeof(*s));
+        if (!s)
+                return -ENOMEM;
+        s->event = sd_event_ref(event);
+        s->dir = strdup(dir);
+        if (!s->dir || asprintf(&s->path, "%s/outputs", dir) < 0) {
+                s->path = NULL;
+                state_store_free(s);
+                return -ENOMEM;
+        }
+        store_load(s);
+        *ret = s;
+        return 0;
+}
+
+StateStore *state_store_free(StateStore *s)
+{
+        if (!s)
+                return NULL;
+        if (s->path)
+                (void)state_store_flush(s);
+        sd_event_source_disable_unref(s->timer);
+        sd_event_unref(s->event);
+        for (size_t i = 0; i < s->n_entries; i++)
+                free(s->entries[i].name);
+        free(s->entries);
+        free(s->dir);
+        free(s->path);
+        free(s);
+        return NULL;
+}
