@@ -20,3 +20,13 @@
  * "<action> <what>: <strerror>". Returns r, for "return bus_error_errno(...)".
  */
 int bus_error_errno(sd_bus_error *error, int r, const char *action, const char *what);
+
+#include "core/error.h"
+
+/*
+ * Sets *error from the core's error e for a call that failed with r (a negative
+ * errno): each CoreErrorKind becomes its io.pinbus1.Error.* name (LIMITS_EXCEEDED
+ * org.freedesktop.DBus.Error.LimitsExceeded) with e's message; an error the core
+ * did not set becomes sd-bus's mapping of r. Returns r, for "return bus_error_set_core(...)".
+ */
+int bus_error_set_core(sd_bus_error *error, const CoreError *e, int r);
