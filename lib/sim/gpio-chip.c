@@ -563,8 +563,7 @@ int pb_sim_chip_new(const char *name, const char *label, const char *const *line
         return 0;
 }
 
-/* Line names of a Raspberry Pi 4 Model B, offsets 0-57, as Raspberry Pi OS's device tree gives them. */
-static const char *const rpi4_line_names[] = {
+const char *const pb_sim_rpi4_line_names[PB_SIM_RPI4_NUM_LINES] = {
         "ID_SDA",
         "ID_SCL",
         "GPIO2",
@@ -627,7 +626,7 @@ static const char *const rpi4_line_names[] = {
 
 int pb_sim_chip_new_rpi4(PbChip **ret)
 {
-        return pb_sim_chip_new("gpiochip0", "pinctrl-bcm2711", rpi4_line_names, ELEMENTSOF(rpi4_line_names),
+        return pb_sim_chip_new("gpiochip0", "pinctrl-bcm2711", pb_sim_rpi4_line_names, PB_SIM_RPI4_NUM_LINES,
                                ret);
 }
 

@@ -43,6 +43,11 @@
 int pb_sim_chip_new(const char *name, const char *label, const char *const *line_names, unsigned num_lines,
                     PbChip **ret);
 
+/* Line names of a Raspberry Pi 4 Model B, offsets 0-57, as Raspberry Pi OS's device tree
+ * gives them (tests/vm/guest-setup.sh gives a gpio-sim chip the same names). */
+#define PB_SIM_RPI4_NUM_LINES 58
+extern const char *const pb_sim_rpi4_line_names[PB_SIM_RPI4_NUM_LINES];
+
 /* Creates the simulator's default chip: "gpiochip0", labelled "pinctrl-bcm2711",
  * with the 58 lines of a Raspberry Pi 4 named as its device tree names them. */
 int pb_sim_chip_new_rpi4(PbChip **ret);
