@@ -2,6 +2,7 @@
 
 #include <getopt.h>
 
+#include "bus/service.h"
 #include "config/config.h"
 #include "core/daemon.h"
 #include "log.h"
@@ -71,6 +72,8 @@ int main(int argc, char *argv[])
         };
         _cleanup_free_ char *state_dir = NULL;
         _cleanup_strv_free_ char **errors = NULL;
+        /* Declared before d, so that on an early return d is freed first (see service_free()). */
+        _cleanup_(service_freep) Service *s = NULL;
         _cleanup_(daemon_freep) Daemon *d = NULL;
         const char *config_path = DEFAULT_CONFIG;
         bool config_given = false, check_config = false;
@@ -155,8 +158,15 @@ int main(int argc, char *argv[])
         r = daemon_new(&opts, config, &d);
         if (r < 0)
                 return EXIT_FAILURE;
+        r = service_new(d, &s);
+        if (r < 0)
+                return EXIT_FAILURE;
+        daemon_start(d);
         /* The loop's exit code: 0 after SIGTERM/SIGINT, EXIT_FAILURE when the bus went away
          * (so Restart=on-failure brings the daemon back). */
-        r = daemon_run(d);
+        r = service_run(s);
+        /* The daemon first: its last replies go out on the service's bus. */
+        d = daemon_free(d);
+        s = service_free(s);
         return r < 0 ? EXIT_FAILURE : r;
 }

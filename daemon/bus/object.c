@@ -75,20 +75,20 @@ static int registration_attach(sd_bus_slot *slot, const Registration *reg)
         return r < 0 ? r : 0;
 }
 
-int bus_object_type_register(Daemon *d, const BusObjectType *type)
+int bus_object_type_register(Service *s, const BusObjectType *type)
 {
-        const Registration reg = { .daemon = d, .type = type };
+        const Registration reg = { .daemon = s->daemon, .type = type };
         sd_bus_slot *slot = NULL;
         int r;
 
-        r = sd_bus_add_fallback_vtable(d->bus, &slot, type->prefix, type->interface, type->vtable,
+        r = sd_bus_add_fallback_vtable(s->bus, &slot, type->prefix, type->interface, type->vtable,
                                        object_find, NULL);
         if (r < 0)
                 return r;
         r = registration_attach(slot, &reg);
         if (r < 0)
                 return r;
-        r = sd_bus_add_node_enumerator(d->bus, &slot, type->prefix, node_enumerator, NULL);
+        r = sd_bus_add_node_enumerator(s->bus, &slot, type->prefix, node_enumerator, NULL);
         if (r < 0)
                 return r;
         return registration_attach(slot, &reg);

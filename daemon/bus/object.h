@@ -14,7 +14,7 @@
 
 #include <systemd/sd-bus.h>
 
-#include "core/daemon.h"
+#include "bus/service.h"
 
 typedef struct BusObjectType {
         const char *prefix;    /* PINBUS_OUTPUT_PREFIX, ... */
@@ -27,5 +27,5 @@ typedef struct BusObjectType {
 } BusObjectType;
 
 /* Registers type's vtable and node enumerator on d->bus for as long as the bus
- * lives. type must be static. Errors: -ENOMEM, sd-bus errnos. */
-int bus_object_type_register(Daemon *d, const BusObjectType *type);
+ * lives. type must be static; at() gets s->daemon. Errors: -ENOMEM, sd-bus errnos. */
+int bus_object_type_register(Service *s, const BusObjectType *type);

@@ -3,6 +3,7 @@
 #include <inttypes.h>
 
 #include "bus/error.h"
+#include "bus/line.h"
 #include "bus/manager.h"
 #include "core/chip.h"
 #include "core/line.h"
@@ -16,7 +17,7 @@ static int method_set_input(sd_bus_message *m, void *userdata, sd_bus_error *err
         Line *l;
         int level, r;
 
-        r = daemon_read_line(userdata, m, &l, error);
+        r = bus_read_line(userdata, m, &l, error);
         if (r < 0)
                 return r;
         r = sd_bus_message_read(m, "b", &level);
@@ -35,7 +36,7 @@ static int method_bounce(sd_bus_message *m, void *userdata, sd_bus_error *error)
         Line *l;
         int level, r;
 
-        r = daemon_read_line(userdata, m, &l, error);
+        r = bus_read_line(userdata, m, &l, error);
         if (r < 0)
                 return r;
         r = sd_bus_message_read(m, "but", &level, &transitions, &span_us);
@@ -79,7 +80,7 @@ static int method_schedule(sd_bus_message *m, void *userdata, sd_bus_error *erro
                                          "Schedule: %zu lines given; it scripts 1 to %u lines at once",
                                          n_lines, SIMULATOR_SCHEDULE_LINES_MAX);
         for (size_t i = 0; i < n_lines; i++) {
-                r = daemon_find_line(userdata, specs[i], &lines[i], error);
+                r = bus_find_line(userdata, specs[i], &lines[i], error);
                 if (r < 0)
                         return r;
         }
@@ -180,7 +181,7 @@ static int method_set_device_nak(sd_bus_message *m, void *userdata, sd_bus_error
         uint16_t addr;
         int nak, r;
 
-        r = read_i2c_device(userdata, m, &bus, &addr, error);
+        r = read_i2c_device(((Service *)userdata)->daemon, m, &bus, &addr, error);
         if (r < 0)
                 return r;
         r = sd_bus_message_read(m, "b", &nak);
@@ -203,7 +204,7 @@ static int method_add_i2c_device(sd_bus_message *m, void *userdata, sd_bus_error
         uint16_t addr;
         int r;
 
-        r = read_i2c_device(userdata, m, &bus, &addr, error);
+        r = read_i2c_device(((Service *)userdata)->daemon, m, &bus, &addr, error);
         if (r < 0)
                 return r;
         r = sd_bus_message_read(m, "s", &model);
@@ -232,7 +233,7 @@ static int method_set_device_raw(sd_bus_message *m, void *userdata, sd_bus_error
         uint32_t raw;
         int q = -1, r;
 
-        r = read_i2c_device(userdata, m, &bus, &addr, error);
+        r = read_i2c_device(((Service *)userdata)->daemon, m, &bus, &addr, error);
         if (r < 0)
                 return r;
         r = sd_bus_message_read(m, "su", &quantity, &raw);
@@ -268,7 +269,7 @@ static int method_set_device_busy(sd_bus_message *m, void *userdata, sd_bus_erro
         uint32_t polls;
         int r;
 
-        r = read_i2c_device(userdata, m, &bus, &addr, error);
+        r = read_i2c_device(((Service *)userdata)->daemon, m, &bus, &addr, error);
         if (r < 0)
                 return r;
         r = sd_bus_message_read(m, "u", &polls);
@@ -291,7 +292,7 @@ static int method_get_device_conversions(sd_bus_message *m, void *userdata, sd_b
         unsigned n;
         int r;
 
-        r = read_i2c_device(userdata, m, &bus, &addr, error);
+        r = read_i2c_device(((Service *)userdata)->daemon, m, &bus, &addr, error);
         if (r < 0)
                 return r;
         r = pb_sim_i2c_get_conversions(bus, addr, &n);
@@ -342,7 +343,7 @@ static int method_set_adapter_funcs(sd_bus_message *m, void *userdata, sd_bus_er
                                                  *n);
                 funcs |= i2c_func_names[i].func;
         }
-        r = nr > 0xffff ? -ENOENT : daemon_get_i2c_bus(userdata, nr, &bus);
+        r = nr > 0xffff ? -ENOENT : daemon_get_i2c_bus(((Service *)userdata)->daemon, nr, &bus);
         if (r == -ENOENT)
                 return sd_bus_error_setf(error, PB_ERROR_NO_SUCH_DEVICE,
                                          "No simulated I2C adapter /dev/i2c-%" PRIu32 " (the simulator has "
@@ -358,7 +359,7 @@ static int method_set_adapter_funcs(sd_bus_message *m, void *userdata, sd_bus_er
 
 static int method_unplug(sd_bus_message *m, void *userdata, sd_bus_error *error)
 {
-        Daemon *d = userdata;
+        Daemon *d = ((Service *)userdata)->daemon;
         const char *name;
         PbChip **n, *pb;
         Chip *c;
@@ -382,7 +383,7 @@ static int method_unplug(sd_bus_message *m, void *userdata, sd_bus_error *error)
 
 static int method_plug(sd_bus_message *m, void *userdata, sd_bus_error *error)
 {
-        Daemon *d = userdata;
+        Daemon *d = ((Service *)userdata)->daemon;
         const char *name;
         PbChip *pb;
         size_t i;
@@ -493,8 +494,8 @@ static const sd_bus_vtable simulator_vtable[] = {
         SD_BUS_VTABLE_END,
 };
 
-int simulator_add_bus_objects(Daemon *d)
+int simulator_add_bus_objects(Service *s)
 {
-        return sd_bus_add_object_vtable(d->bus, NULL, PINBUS_OBJECT_ROOT, "io.pinbus1.Simulator",
-                                        simulator_vtable, d);
+        return sd_bus_add_object_vtable(s->bus, NULL, PINBUS_OBJECT_ROOT, "io.pinbus1.Simulator",
+                                        simulator_vtable, s);
 }

@@ -4,23 +4,19 @@
 #include <stdarg.h>
 #include <time.h>
 
-#include "bus/error.h"
-#include "bus/object.h"
+#include <assert.h>
+#include <stdio.h>
+
 #include "button/machine.h"
 #include "core/button.h"
 #include "core/chip.h"
+#include "core/frontend.h"
 #include "core/line.h"
 #include "log.h"
 
 /* A storm is logged at most this often per button. */
 #define BUTTON_STORM_LOG_INTERVAL_NS (60 * NSEC_PER_SEC)
 #define BUTTON_TOKEN_NS              (NSEC_PER_SEC / BUTTON_PRESS_RATE)
-
-typedef enum Debouncer {
-        DEBOUNCER_NONE,   /* debounce = 0 */
-        DEBOUNCER_KERNEL, /* the line is requested with the debounce period */
-        DEBOUNCER_DAEMON, /* the machine debounces raw edges */
-} Debouncer;
 
 static const char *const debouncer_names[] = {
         [DEBOUNCER_NONE] = "none",
@@ -31,7 +27,7 @@ static const char *const debouncer_names[] = {
 struct Button {
         Daemon *daemon;
         ButtonConfig cfg; /* strings owned */
-        char *path;
+        char *path;       /* the front end's, owned */
 
         Line *line; /* NULL while it has none */
         Debouncer debouncer;
@@ -66,9 +62,15 @@ struct Button {
         uint64_t timer_wakeups;
 };
 
+static void button_lines_appeared(void *userdata);
+
 int button_new(Daemon *d, const ButtonConfig *cfg, Button **ret)
 {
         Button *b;
+
+        assert(d);
+        assert(cfg);
+        assert(ret);
 
         b = calloc(1, sizeof(*b));
         if (!b)
@@ -80,7 +82,7 @@ int button_new(Daemon *d, const ButtonConfig *cfg, Button **ret)
         b->cfg.source = strdup(cfg->source);
         b->tokens = BUTTON_PRESS_BURST;
         if (!b->cfg.name || !b->cfg.line || !b->cfg.source ||
-            sd_bus_path_encode(PINBUS_BUTTON_PREFIX, cfg->name, &b->path) < 0) {
+            daemon_watch_lines(d, button_lines_appeared, b) < 0) {
                 button_free(b);
                 return -ENOMEM;
         }
@@ -92,6 +94,7 @@ Button *button_free(Button *b)
 {
         if (!b)
                 return NULL;
+        daemon_unwatch_lines(b->daemon, b);
         sd_event_source_disable_unref(b->timer);
         pb_button_free(b->machine);
         free(b->cfg.name);
@@ -107,32 +110,75 @@ const char *button_get_name(const Button *b)
         return b->cfg.name;
 }
 
+void button_set_path(Button *b, char *path)
+{
+        free(b->path);
+        b->path = path;
+}
+
 const char *button_get_path(const Button *b)
 {
         return b->path;
 }
 
-static void button_emit_properties(Button *b, const char *p1, const char *p2)
+const ButtonConfig *button_get_config(const Button *b)
 {
-        (void)sd_bus_emit_properties_changed(b->daemon->bus, b->path, "io.pinbus1.Button", p1, p2, NULL);
+        return &b->cfg;
 }
 
-static void button_signal(Button *b, const char *member, const char *types, ...)
+Line *button_get_line(const Button *b)
 {
-        _cleanup_(sd_bus_message_unrefp) sd_bus_message *m = NULL;
-        va_list ap;
-        int r;
+        return b->line;
+}
 
-        r = sd_bus_message_new_signal(b->daemon->bus, &m, b->path, "io.pinbus1.Button", member);
-        if (r >= 0) {
-                va_start(ap, types);
-                r = sd_bus_message_appendv(m, types, ap);
-                va_end(ap);
-        }
-        if (r >= 0)
-                r = sd_bus_send(b->daemon->bus, m, NULL);
-        if (r < 0)
-                log_debug("Button %s: cannot emit %s: %s", b->cfg.name, member, strerror(-r));
+Debouncer button_get_debouncer(const Button *b)
+{
+        return b->debouncer;
+}
+
+const char *debouncer_to_string(Debouncer d)
+{
+        return d < ELEMENTSOF(debouncer_names) ? debouncer_names[d] : NULL;
+}
+
+bool button_is_pressed(const Button *b)
+{
+        return b->reported_pressed;
+}
+
+bool button_is_held(const Button *b)
+{
+        return b->reported_held;
+}
+
+void button_get_counters(const Button *b, ButtonCounters *ret)
+{
+        *ret = (ButtonCounters){
+                .presses = b->machine ? pb_button_get_press_count(b->machine) : 0,
+                .edges = b->edges,
+                .dropped_edges = b->dropped_edges,
+                .storms = b->storms,
+                .coalesced_presses = b->coalesced_presses,
+                .timer_wakeups = b->timer_wakeups,
+        };
+}
+
+static void button_changed(Button *b, unsigned changes)
+{
+        FRONTEND_CALL(b->daemon, button_changed, b, changes);
+}
+
+static void button_event(Button *b, ButtonEventKind kind, uint64_t timestamp_ns, uint64_t duration_ns,
+                         uint32_t count)
+{
+        const ButtonEvent e = {
+                .kind = kind,
+                .timestamp_ns = timestamp_ns,
+                .duration_ns = duration_ns,
+                .count = count,
+        };
+
+        FRONTEND_CALL(b->daemon, button_event, b, &e);
 }
 
 /* Tops the bucket up for the time passed until t. */
@@ -164,8 +210,8 @@ static bool tokens_take(Button *b, uint64_t t)
 static void report_pressed(Button *b, uint64_t ts)
 {
         b->reported_pressed = true;
-        button_signal(b, "Pressed", "t", ts);
-        button_emit_properties(b, "Pressed", "PressCount");
+        button_event(b, BUTTON_EVENT_PRESSED, ts, 0, 0);
+        button_changed(b, BUTTON_CHANGED_PRESSED | BUTTON_CHANGED_PRESS_COUNT);
         if (b->line)
                 line_note_input_value(b->line, true);
 }
@@ -175,8 +221,8 @@ static void report_released(Button *b, uint64_t ts, uint64_t duration_ns)
         bool was_held = b->reported_held;
 
         b->reported_pressed = b->reported_held = false;
-        button_signal(b, "Released", "tt", ts, duration_ns / NSEC_PER_USEC);
-        button_emit_properties(b, "Pressed", was_held ? "Held" : NULL);
+        button_event(b, BUTTON_EVENT_RELEASED, ts, duration_ns, 0);
+        button_changed(b, BUTTON_CHANGED_PRESSED | (was_held ? BUTTON_CHANGED_HELD : 0));
         if (b->line)
                 line_note_input_value(b->line, false);
 }
@@ -202,27 +248,27 @@ static void button_dispatch(Button *b, const PbButtonEvent *ev, size_t n)
                 case PB_BUTTON_HELD:
                         if (!b->reported_pressed)
                                 break;
-                        button_signal(b, "Held", "tu", ev[i].timestamp_ns, ev[i].count);
+                        button_event(b, BUTTON_EVENT_HELD, ev[i].timestamp_ns, 0, ev[i].count);
                         if (!b->reported_held) {
                                 b->reported_held = true;
-                                button_emit_properties(b, "Held", NULL);
+                                button_changed(b, BUTTON_CHANGED_HELD);
                         }
                         break;
                 case PB_BUTTON_CLICKED:
-                        button_signal(b, "Clicked", "u", ev[i].count);
+                        button_event(b, BUTTON_EVENT_CLICKED, 0, 0, ev[i].count);
                         break;
                 default:
                         break;
                 }
 }
 
-static int on_timer(sd_event_source *s, uint64_t usec, void *userdata);
+static int on_timer(sd_event_source *s, uint64_t time_us, void *userdata);
 
 /* Arms the timer for the machine's next deadline, or for the next token when a coalesced press
  * still waits; disables it when nothing is due. */
 static void button_arm(Button *b)
 {
-        uint64_t t = 0, usec;
+        uint64_t t = 0, time_us;
         bool need = b->machine && pb_button_next_deadline(b->machine, &t);
         int r;
 
@@ -239,10 +285,10 @@ static void button_arm(Button *b)
                 return;
         }
 
-        usec = (t + NSEC_PER_USEC - 1) / NSEC_PER_USEC;
+        time_us = (t + NSEC_PER_USEC - 1) / NSEC_PER_USEC;
         if (!b->timer) {
                 /* 1 ms accuracy: timestamps come from the machine, only latency depends on it. */
-                r = sd_event_add_time(b->daemon->event, &b->timer, CLOCK_MONOTONIC, usec, USEC_PER_MSEC,
+                r = sd_event_add_time(b->daemon->event, &b->timer, CLOCK_MONOTONIC, time_us, USEC_PER_MSEC,
                                       on_timer, b);
                 if (r >= 0) {
                         (void)sd_event_source_set_description(b->timer, "button");
@@ -250,7 +296,7 @@ static void button_arm(Button *b)
                         (void)sd_event_source_set_priority(b->timer, SD_EVENT_PRIORITY_NORMAL + 2);
                 }
         } else {
-                r = sd_event_source_set_time(b->timer, usec);
+                r = sd_event_source_set_time(b->timer, time_us);
                 if (r >= 0)
                         r = sd_event_source_set_enabled(b->timer, SD_EVENT_ONESHOT);
         }
@@ -258,7 +304,7 @@ static void button_arm(Button *b)
                 log_error_errno(r, "Button %s: cannot arm its timer: %s", b->cfg.name, strerror(-r));
 }
 
-static int on_timer(sd_event_source *s, uint64_t usec, void *userdata)
+static int on_timer(sd_event_source *s, uint64_t time_us, void *userdata)
 {
         Button *b = userdata;
         PbButtonEvent ev[PB_BUTTON_EVENTS_MAX];
@@ -287,7 +333,7 @@ static int on_timer(sd_event_source *s, uint64_t usec, void *userdata)
                 report_pressed(b, pb_button_get_press_ts(b->machine));
                 if (pb_button_is_held(b->machine)) {
                         b->reported_held = true;
-                        button_emit_properties(b, "Held", NULL);
+                        button_changed(b, BUTTON_CHANGED_HELD);
                 }
         }
         button_arm(b);
@@ -326,8 +372,9 @@ static void button_count_edges(Button *b, uint64_t n, uint64_t lost, uint64_t t)
                     b->cfg.name, b->cfg.line, b->window_edges);
 }
 
-void button_line_edges(Button *b, const PbEdgeEvent *events, size_t n)
+static void holder_edges(void *holder, Line *l, const PbEdgeEvent *events, size_t n)
 {
+        Button *b = holder;
         PbButtonEvent ev[PB_BUTTON_EVENTS_MAX];
         uint64_t lost = 0, seen = 0;
         bool gap = false;
@@ -368,8 +415,9 @@ void button_line_edges(Button *b, const PbEdgeEvent *events, size_t n)
         button_arm(b);
 }
 
-void button_line_lost(Button *b)
+static void holder_dropped(void *holder, Line *l, LineDrop why)
 {
+        Button *b = holder;
         uint64_t t = monotonic_ns();
 
         /* Whoever saw Pressed sees Released. */
@@ -381,15 +429,32 @@ void button_line_lost(Button *b)
         b->last_seqno = 0;
         if (b->timer)
                 (void)sd_event_source_set_enabled(b->timer, SD_EVENT_OFF);
-        button_emit_properties(b, "Line", "Debouncer");
+        button_changed(b, BUTTON_CHANGED_LINE);
 }
+
+static void holder_describe(void *holder, char *buf, size_t size)
+{
+        Button *b = holder;
+
+        (void)snprintf(buf, size, "held by configured button '%s'", b->cfg.name);
+}
+
+/* A button reads its line: nobody drives it, and its edges are its own, read below the bus. */
+static const LineHolderOps button_holder_ops = {
+        .drive = LINE_DRIVE_NOBODY,
+        .edges_below_bus = true,
+        .edges = holder_edges,
+        .dropped = holder_dropped,
+        .describe = holder_describe,
+};
 
 /*
  * Requests the button's line l, with the kernel's debounce when allowed and accepted, and starts a
  * fresh machine from the line's current level. The one place that (re)requests a button's line.
  */
-static int button_request_line(Button *b, Line *l, sd_bus_error *error)
+static int button_request_line(Button *b, Line *l, CoreError *error)
 {
+        const LineHolder holder = { .ops = &button_holder_ops, .data = b };
         PbButtonConfig mc = {
                 .hold_time_ns = b->cfg.hold_time_us * NSEC_PER_USEC,
                 .hold_repeat_ns = b->cfg.hold_repeat_us * NSEC_PER_USEC,
@@ -406,17 +471,19 @@ static int button_request_line(Button *b, Line *l, sd_bus_error *error)
         int r;
 
         if (b->cfg.debounce_us > 0 && b->cfg.debouncer != BUTTON_DEBOUNCER_DAEMON) {
-                _cleanup_(sd_bus_error_free) sd_bus_error kernel_error = SD_BUS_ERROR_NULL;
+                CoreError kernel_error = CORE_ERROR_NULL;
 
                 s.debounce_us = b->cfg.debounce_us;
-                r = line_hold_for_button(l, b, &s, &kernel_error);
+                r = line_hold(l, &holder, &s, &kernel_error);
                 if (r >= 0)
                         deb = DEBOUNCER_KERNEL;
                 else if (b->cfg.debouncer == BUTTON_DEBOUNCER_KERNEL ||
-                         sd_bus_error_has_name(&kernel_error, PB_ERROR_LINE_BUSY) ||
-                         sd_bus_error_has_name(&kernel_error, PB_ERROR_NO_SUCH_DEVICE) || r == -ENOMEM)
-                        return sd_bus_error_copy(error, &kernel_error), r;
-                else {
+                         kernel_error.kind == CORE_ERROR_LINE_BUSY ||
+                         kernel_error.kind == CORE_ERROR_NO_SUCH_DEVICE || r == -ENOMEM) {
+                        if (error)
+                                *error = kernel_error;
+                        return r;
+                } else {
                         log_info("Button %s: line %s refuses a debounce period of %" PRIu64
                                  " µs (%s); the daemon debounces it",
                                  b->cfg.name, line_get_object_name(l), b->cfg.debounce_us,
@@ -425,7 +492,7 @@ static int button_request_line(Button *b, Line *l, sd_bus_error *error)
                 }
         }
         if (deb != DEBOUNCER_KERNEL) {
-                r = line_hold_for_button(l, b, &s, error);
+                r = line_hold(l, &holder, &s, error);
                 if (r < 0)
                         return r;
                 deb = b->cfg.debounce_us > 0 ? DEBOUNCER_DAEMON : DEBOUNCER_NONE;
@@ -437,7 +504,7 @@ static int button_request_line(Button *b, Line *l, sd_bus_error *error)
         b->machine = pb_button_free(b->machine);
         r = pb_button_new(&mc, pressed, monotonic_ns(), &b->machine);
         if (r < 0)
-                return bus_error_errno(error, r, "set up button on line", line_get_object_name(l));
+                return core_error_errno(error, r, "set up button on line", line_get_object_name(l));
         b->line = l;
         b->debouncer = deb;
         b->last_seqno = 0;
@@ -447,22 +514,17 @@ static int button_request_line(Button *b, Line *l, sd_bus_error *error)
          * the line came back, and its Released follows as usual. */
         b->reported_pressed = pressed && !b->line_was_lost;
         b->reported_held = false;
-        button_emit_properties(b, "Line", "Debouncer");
+        button_changed(b, BUTTON_CHANGED_LINE);
         if (b->reported_pressed)
-                button_emit_properties(b, "Pressed", NULL);
+                button_changed(b, BUTTON_CHANGED_PRESSED);
         line_note_input_value(l, pressed);
         button_arm(b);
         return 0;
 }
 
-bool button_has_line(const Button *b)
-{
-        return b->line;
-}
-
 void button_start(Button *b)
 {
-        _cleanup_(sd_bus_error_free) sd_bus_error error = SD_BUS_ERROR_NULL;
+        CoreError error = CORE_ERROR_NULL;
         Line *l;
         int r;
 
@@ -476,130 +538,14 @@ void button_start(Button *b)
         }
         log_info("Button %s on line %s: debounce %" PRIu64 " µs (%s), hold-time %" PRIu64
                  " µs, hold-repeat %" PRIu64 " µs, click-window %" PRIu64 " µs",
-                 b->cfg.name, line_get_object_name(l), b->cfg.debounce_us, debouncer_names[b->debouncer],
+                 b->cfg.name, line_get_object_name(l), b->cfg.debounce_us, debouncer_to_string(b->debouncer),
                  b->cfg.hold_time_us, b->cfg.hold_repeat_us, b->cfg.click_window_us);
 }
 
-static int property_get(sd_bus *bus, const char *path, const char *interface, const char *property,
-                        sd_bus_message *reply, void *userdata, sd_bus_error *error)
+static void button_lines_appeared(void *userdata)
 {
         Button *b = userdata;
 
-        if (streq(property, "Name"))
-                return sd_bus_message_append(reply, "s", b->cfg.name);
-        if (streq(property, "Line"))
-                return sd_bus_message_append(reply, "o", b->line ? line_get_path(b->line) : "/");
-        if (streq(property, "Pressed"))
-                return sd_bus_message_append(reply, "b", b->reported_pressed);
-        if (streq(property, "Held"))
-                return sd_bus_message_append(reply, "b", b->reported_held);
-        if (streq(property, "PressCount"))
-                return sd_bus_message_append(
-                        reply, "t", b->machine ? pb_button_get_press_count(b->machine) : (uint64_t)0);
-        if (streq(property, "DebounceUs"))
-                return sd_bus_message_append(reply, "t", b->cfg.debounce_us);
-        if (streq(property, "Debouncer"))
-                return sd_bus_message_append(reply, "s", debouncer_names[b->debouncer]);
-        if (streq(property, "HoldTimeUs"))
-                return sd_bus_message_append(reply, "t", b->cfg.hold_time_us);
-        if (streq(property, "HoldRepeat"))
-                return sd_bus_message_append(reply, "b", b->cfg.hold_repeat_us > 0);
-        if (streq(property, "HoldRepeatUs"))
-                return sd_bus_message_append(reply, "t", b->cfg.hold_repeat_us);
-        if (streq(property, "ClickWindowUs"))
-                return sd_bus_message_append(reply, "t", b->cfg.click_window_us);
-        if (streq(property, "Edges"))
-                return sd_bus_message_append(reply, "t", b->edges);
-        if (streq(property, "DroppedEdges"))
-                return sd_bus_message_append(reply, "t", b->dropped_edges);
-        if (streq(property, "Storms"))
-                return sd_bus_message_append(reply, "t", b->storms);
-        if (streq(property, "CoalescedPresses"))
-                return sd_bus_message_append(reply, "t", b->coalesced_presses);
-        return sd_bus_message_append(reply, "t", b->timer_wakeups);
-}
-
-/*
- * io.pinbus1.Button — a configured button ([button NAME] in the config). Times are
- * CLOCK_MONOTONIC; see lib/button/machine.h for the one meaning of every timestamp.
- *
- * Properties:
- *   Name s            the NAME of its section
- *   Line o            the io.pinbus1.Line it reads; "/" while that line is missing
- *   Pressed b         pressed: between a Pressed and its Released signal (emits change)
- *   Held b            held: between the first Held and the Released (emits change)
- *   PressCount t      presses the debouncer confirmed since the daemon started, coalesced ones
- *                     included (emits change with each Pressed signal)
- *   DebounceUs t      debounce period in µs; 0: none
- *   Debouncer s       where the debounce runs: "kernel" (the line is requested with the
- *                     period), "daemon" (the chip refused it, or debouncer=daemon), "none"
- *   HoldTimeUs t      time pressed before Held, µs; 0: never Held
- *   HoldRepeat b      Held repeats while pressed
- *   HoldRepeatUs t    interval of the repeats, µs; 0: none
- *   ClickWindowUs t   time after a click's release in which the next press continues the
- *                     sequence, µs; 0: every click is Clicked(1) at once
- * Counters (read them; no change signals, so a storm puts nothing on the bus):
- *   Edges t           edges the line reported (raw with the daemon's debounce, debounced
- *                     with the kernel's), including those lost
- *   DroppedEdges t    edges lost to a full kernel (or simulator) event buffer: seqno gaps
- *   Storms t          edge storms: seconds with more than 500 edges that followed a quiet one
- *   CoalescedPresses t presses over the rate limit (20 at once, 20/s) not signalled
- *   TimerWakeups t    times the button's timer fired; it runs only while debouncing, pressed
- *                     (with hold-time) or in a click window, so an idle button adds none
- *
- * Signals:
- *   Pressed(t timestamp_ns)             the press counted (debounce period after its last edge)
- *   Released(t timestamp_ns, t duration_us)
- *                                       the release counted; duration = release - press
- *   Held(t timestamp_ns, u repeat)      hold-time after Pressed (repeat 0), then every
- *                                       hold-repeat (1, 2, ...; a gap: the daemon was late)
- *   Clicked(u count)                    1 single, 2 double, ...: when the click window after
- *                                       the last release closes; a held press is no click
- */
-static const sd_bus_vtable button_vtable[] = {
-        SD_BUS_VTABLE_START(0),
-        SD_BUS_PROPERTY("Name", "s", property_get, 0, SD_BUS_VTABLE_PROPERTY_CONST),
-        SD_BUS_PROPERTY("Line", "o", property_get, 0, SD_BUS_VTABLE_PROPERTY_EMITS_CHANGE),
-        SD_BUS_PROPERTY("Pressed", "b", property_get, 0, SD_BUS_VTABLE_PROPERTY_EMITS_CHANGE),
-        SD_BUS_PROPERTY("Held", "b", property_get, 0, SD_BUS_VTABLE_PROPERTY_EMITS_CHANGE),
-        SD_BUS_PROPERTY("PressCount", "t", property_get, 0, SD_BUS_VTABLE_PROPERTY_EMITS_CHANGE),
-        SD_BUS_PROPERTY("DebounceUs", "t", property_get, 0, SD_BUS_VTABLE_PROPERTY_CONST),
-        SD_BUS_PROPERTY("Debouncer", "s", property_get, 0, SD_BUS_VTABLE_PROPERTY_EMITS_CHANGE),
-        SD_BUS_PROPERTY("HoldTimeUs", "t", property_get, 0, SD_BUS_VTABLE_PROPERTY_CONST),
-        SD_BUS_PROPERTY("HoldRepeat", "b", property_get, 0, SD_BUS_VTABLE_PROPERTY_CONST),
-        SD_BUS_PROPERTY("HoldRepeatUs", "t", property_get, 0, SD_BUS_VTABLE_PROPERTY_CONST),
-        SD_BUS_PROPERTY("ClickWindowUs", "t", property_get, 0, SD_BUS_VTABLE_PROPERTY_CONST),
-        SD_BUS_PROPERTY("Edges", "t", property_get, 0, 0),
-        SD_BUS_PROPERTY("DroppedEdges", "t", property_get, 0, 0),
-        SD_BUS_PROPERTY("Storms", "t", property_get, 0, 0),
-        SD_BUS_PROPERTY("CoalescedPresses", "t", property_get, 0, 0),
-        SD_BUS_PROPERTY("TimerWakeups", "t", property_get, 0, 0),
-        SD_BUS_SIGNAL_WITH_ARGS("Pressed", SD_BUS_ARGS("t", timestamp_ns), 0),
-        SD_BUS_SIGNAL_WITH_ARGS("Released", SD_BUS_ARGS("t", timestamp_ns, "t", duration_us), 0),
-        SD_BUS_SIGNAL_WITH_ARGS("Held", SD_BUS_ARGS("t", timestamp_ns, "u", repeat), 0),
-        SD_BUS_SIGNAL_WITH_ARGS("Clicked", SD_BUS_ARGS("u", count), 0),
-        SD_BUS_VTABLE_END,
-};
-
-static void *button_at(Daemon *d, size_t i)
-{
-        return i < d->n_buttons ? d->buttons[i] : NULL;
-}
-
-static const char *button_path(const void *object)
-{
-        return button_get_path(object);
-}
-
-static const BusObjectType button_type = {
-        .prefix = PINBUS_BUTTON_PREFIX,
-        .interface = "io.pinbus1.Button",
-        .vtable = button_vtable,
-        .at = button_at,
-        .get_path = button_path,
-};
-
-int button_add_bus_objects(Daemon *d)
-{
-        return bus_object_type_register(d, &button_type);
+        if (!b->line)
+                button_start(b);
 }

@@ -2,10 +2,13 @@
 #pragma once
 
 /*
- * io.pinbus1.Button objects at /io/pinbus1/button/<name>: the [button NAME]
- * sections of the config. A button holds its line as an input with edge
- * detection for as long as the daemon runs, feeds its edges to the button
- * state machine (lib/button/machine.h) and publishes the machine's events as signals.
+ * The [button NAME] sections of the config. A button holds its line (as a
+ * LineHolder nobody may drive) as an input with edge detection for as long as
+ * the daemon runs, feeds its edges to the button state machine
+ * (lib/button/machine.h) and reports the machine's events to the front end
+ * (Frontend.button_event: the io.pinbus1.Button signals). When its chip goes
+ * away a pressed button reports Released, and it takes its line again when
+ * lines appear.
  *
  * Debounce placement: with debouncer=auto (the default) the line is requested
  * with the debounce period, so the kernel debounces (gpiolib-cdev's software
@@ -36,28 +39,48 @@
 #define BUTTON_PRESS_BURST 20
 #define BUTTON_PRESS_RATE  20
 
-/* Creates the button for cfg (copied). Errors: -ENOMEM. */
+/* Where a button's debounce runs. */
+typedef enum Debouncer {
+        DEBOUNCER_NONE,   /* debounce = 0 */
+        DEBOUNCER_KERNEL, /* the line is requested with the debounce period */
+        DEBOUNCER_DAEMON, /* the machine debounces raw edges */
+} Debouncer;
+
+/* "none", "kernel", "daemon"; NULL for a value out of range. */
+const char *debouncer_to_string(Debouncer d);
+
+/* A button's counters (io.pinbus1.Button's counter properties). */
+typedef struct ButtonCounters {
+        uint64_t presses;           /* confirmed by the debouncer, coalesced ones included */
+        uint64_t edges;             /* reported by the line, including the lost ones */
+        uint64_t dropped_edges;     /* lost to a full event buffer (seqno gaps) */
+        uint64_t storms;            /* seconds with more than BUTTON_STORM_EDGES edges after a quiet one */
+        uint64_t coalesced_presses; /* presses over the rate limit, not reported */
+        uint64_t timer_wakeups;     /* times the button's timer fired */
+} ButtonCounters;
+
+/* Creates the button for cfg (copied) and watches for lines appearing. Errors: -ENOMEM. */
 int button_new(Daemon *d, const ButtonConfig *cfg, Button **ret);
 
 /* Frees the button (its line is released by the line's own teardown). Returns NULL. */
 Button *button_free(Button *b);
 
-/* Finds the button's line and requests it (button_request_line()). Failures are
- * logged and leave the button without a line; they never fail the daemon. Called
- * at start, and again by daemon_lines_appeared() while the button has no line. */
+/* Finds the button's line and requests it. Failures are logged and leave the
+ * button without a line; they never fail the daemon. Called at start, and again
+ * when lines appear while the button has no line. */
 void button_start(Button *b);
 
-/* Whether the button holds its line now. */
-bool button_has_line(const Button *b);
-
 const char *button_get_name(const Button *b);
+/* Its configuration (strings owned by the button). */
+const ButtonConfig *button_get_config(const Button *b);
+/* The line it reads, NULL while it has none. */
+Line *button_get_line(const Button *b);
+Debouncer button_get_debouncer(const Button *b);
+/* Between a reported Pressed and its Released; between the first Held and the Released. */
+bool button_is_pressed(const Button *b);
+bool button_is_held(const Button *b);
+void button_get_counters(const Button *b, ButtonCounters *ret);
+
+/* The path the front end publishes it at, set by the front end and owned by the button. */
+void button_set_path(Button *b, char *path);
 const char *button_get_path(const Button *b);
-
-/* Called by the line: n edge events were read from the button's line. */
-void button_line_edges(Button *b, const PbEdgeEvent *events, size_t n);
-
-/* Called by the line when it stops being held for the button (a pressed button reports Released). */
-void button_line_lost(Button *b);
-
-/* Registers the io.pinbus1.Button vtable and node enumerator on d->bus. */
-int button_add_bus_objects(Daemon *d);

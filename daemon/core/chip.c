@@ -1,8 +1,8 @@
 /* SPDX-License-Identifier: LGPL-2.1-or-later */
 
+#include <assert.h>
 #include <sys/epoll.h>
 
-#include "bus/object.h"
 #include "core/chip.h"
 #include "core/line.h"
 #include "log.h"
@@ -63,14 +63,17 @@ int chip_new(Daemon *d, PbChip *pb, Chip **ret)
         Chip *c;
         int r;
 
+        assert(d);
+        assert(pb);
+        assert(ret);
+
         c = calloc(1, sizeof(*c));
         if (!c)
                 return -ENOMEM;
         c->daemon = d;
         c->n_lines = n;
         c->lines = calloc(n, sizeof(Line *));
-        r = sd_bus_path_encode(PINBUS_CHIP_PREFIX, pb_chip_get_name(pb), &c->path);
-        if (!c->lines || r < 0) {
+        if (!c->lines) {
                 r = -ENOMEM;
                 goto fail;
         }
@@ -139,6 +142,12 @@ const char *chip_get_label(const Chip *c)
         return pb_chip_get_label(c->pb);
 }
 
+void chip_set_path(Chip *c, char *path)
+{
+        free(c->path);
+        c->path = path;
+}
+
 const char *chip_get_path(const Chip *c)
 {
         return c->path;
@@ -152,85 +161,4 @@ unsigned chip_get_num_lines(const Chip *c)
 Line *chip_get_line(const Chip *c, unsigned offset)
 {
         return offset < pb_chip_get_num_lines(c->pb) ? c->lines[offset] : NULL;
-}
-
-static int property_get_string(sd_bus *bus, const char *path, const char *interface, const char *property,
-                               sd_bus_message *reply, void *userdata, sd_bus_error *error)
-{
-        Chip *c = userdata;
-        const char *v;
-
-        if (streq(property, "Name"))
-                v = pb_chip_get_name(c->pb);
-        else if (streq(property, "Label"))
-                v = pb_chip_get_label(c->pb);
-        else
-                v = pb_chip_get_path(c->pb);
-        return sd_bus_message_append(reply, "s", strempty(v));
-}
-
-static int property_get_num_lines(sd_bus *bus, const char *path, const char *interface, const char *property,
-                                  sd_bus_message *reply, void *userdata, sd_bus_error *error)
-{
-        Chip *c = userdata;
-
-        return sd_bus_message_append(reply, "u", pb_chip_get_num_lines(c->pb));
-}
-
-static int property_get_lines(sd_bus *bus, const char *path, const char *interface, const char *property,
-                              sd_bus_message *reply, void *userdata, sd_bus_error *error)
-{
-        Chip *c = userdata;
-        int r;
-
-        r = sd_bus_message_open_container(reply, 'a', "o");
-        if (r < 0)
-                return r;
-        for (unsigned i = 0; i < pb_chip_get_num_lines(c->pb); i++) {
-                r = sd_bus_message_append(reply, "o", line_get_path(c->lines[i]));
-                if (r < 0)
-                        return r;
-        }
-        return sd_bus_message_close_container(reply);
-}
-
-/*
- * io.pinbus1.Chip — one GPIO chip.
- *   Name s      kernel name, e.g. "gpiochip0" (changes between kernels: prefer Label)
- *   Label s     label, e.g. "pinctrl-bcm2711"
- *   Path s      device node, e.g. "/dev/gpiochip0"; "" on the simulator
- *   NumLines u  number of lines
- *   Lines ao    the io.pinbus1.Line objects of its lines, by offset
- */
-static const sd_bus_vtable chip_vtable[] = {
-        SD_BUS_VTABLE_START(0),
-        SD_BUS_PROPERTY("Name", "s", property_get_string, 0, SD_BUS_VTABLE_PROPERTY_CONST),
-        SD_BUS_PROPERTY("Label", "s", property_get_string, 0, SD_BUS_VTABLE_PROPERTY_CONST),
-        SD_BUS_PROPERTY("Path", "s", property_get_string, 0, SD_BUS_VTABLE_PROPERTY_CONST),
-        SD_BUS_PROPERTY("NumLines", "u", property_get_num_lines, 0, SD_BUS_VTABLE_PROPERTY_CONST),
-        SD_BUS_PROPERTY("Lines", "ao", property_get_lines, 0, SD_BUS_VTABLE_PROPERTY_CONST),
-        SD_BUS_VTABLE_END,
-};
-
-static void *chip_at(Daemon *d, size_t i)
-{
-        return i < d->n_chips ? d->chips[i] : NULL;
-}
-
-static const char *chip_path(const void *object)
-{
-        return chip_get_path(object);
-}
-
-static const BusObjectType chip_type = {
-        .prefix = PINBUS_CHIP_PREFIX,
-        .interface = "io.pinbus1.Chip",
-        .vtable = chip_vtable,
-        .at = chip_at,
-        .get_path = chip_path,
-};
-
-int chip_add_bus_objects(Daemon *d)
-{
-        return bus_object_type_register(d, &chip_type);
 }

@@ -5,12 +5,12 @@
 #include <systemd/sd-daemon.h>
 #include <unistd.h>
 
-#include "bus/error.h"
-#include "bus/manager.h"
+#include <assert.h>
+
 #include "core/button.h"
 #include "core/chip.h"
-#include "core/client.h"
 #include "core/daemon.h"
+#include "core/frontend.h"
 #include "core/line.h"
 #include "core/output.h"
 #include "core/sensor.h"
@@ -104,35 +104,6 @@ static void daemon_unindex_chip(Daemon *d, Chip *c)
         d->n_chips = k;
 }
 
-/* InterfacesAdded or InterfacesRemoved for the chip and its lines. */
-static void daemon_announce_chip(Daemon *d, Chip *c, bool added)
-{
-        int r = 0;
-
-        if (!d->serving)
-                return;
-        if (added)
-                r = sd_bus_emit_object_added(d->bus, chip_get_path(c));
-        for (unsigned off = 0; off < chip_get_num_lines(c) && r >= 0; off++) {
-                const char *path = line_get_path(chip_get_line(c, off));
-
-                r = added ? sd_bus_emit_object_added(d->bus, path)
-                          : sd_bus_emit_object_removed(d->bus, path);
-        }
-        if (!added && r >= 0)
-                r = sd_bus_emit_object_removed(d->bus, chip_get_path(c));
-        if (r < 0)
-                log_warning("Chip %s: cannot announce that it %s: %s", chip_get_name(c),
-                            added ? "appeared" : "went away", strerror(-r));
-}
-
-static void daemon_emit_chips_changed(Daemon *d)
-{
-        if (d->serving)
-                (void)sd_bus_emit_properties_changed(d->bus, PINBUS_OBJECT_ROOT, "io.pinbus1.Manager",
-                                                     "Chips", NULL);
-}
-
 int daemon_add_chip(Daemon *d, PbChip *pb)
 {
         Chip **n, *c;
@@ -157,8 +128,8 @@ int daemon_add_chip(Daemon *d, PbChip *pb)
                 chip_free(c);
                 return r;
         }
-        daemon_announce_chip(d, c, true);
-        daemon_emit_chips_changed(d);
+        FRONTEND_CALL(d, chip_added, c);
+        FRONTEND_CALL(d, chips_changed);
         return 0;
 }
 
@@ -171,9 +142,9 @@ void daemon_remove_chip(Daemon *d, Chip *c, PbChip **keep)
         /* Whoever held its lines lets go first, while the objects still exist. */
         for (unsigned off = 0; off < chip_get_num_lines(c); off++)
                 line_lost(chip_get_line(c, off));
-        daemon_announce_chip(d, c, false);
+        FRONTEND_CALL(d, chip_removed, c);
         daemon_unindex_chip(d, c);
-        daemon_emit_chips_changed(d);
+        FRONTEND_CALL(d, chips_changed);
 
         pb = chip_free_keep_pb(c);
         if (keep)
@@ -182,14 +153,35 @@ void daemon_remove_chip(Daemon *d, Chip *c, PbChip **keep)
                 pb_chip_close(pb);
 }
 
+int daemon_watch_lines(Daemon *d, void (*lines_appeared)(void *userdata), void *userdata)
+{
+        LinesWatch *n;
+
+        assert(d);
+        assert(lines_appeared);
+        n = realloc(d->lines_watches, (d->n_lines_watches + 1) * sizeof(LinesWatch));
+        if (!n)
+                return -ENOMEM;
+        d->lines_watches = n;
+        d->lines_watches[d->n_lines_watches++] = (LinesWatch){ lines_appeared, userdata };
+        return 0;
+}
+
+void daemon_unwatch_lines(Daemon *d, void *userdata)
+{
+        size_t k = 0;
+
+        for (size_t i = 0; i < d->n_lines_watches; i++)
+                if (d->lines_watches[i].userdata != userdata)
+                        d->lines_watches[k++] = d->lines_watches[i];
+        d->n_lines_watches = k;
+}
+
 void daemon_lines_appeared(Daemon *d)
 {
-        for (size_t i = 0; i < d->n_outputs; i++)
-                if (!output_has_line(d->outputs[i]))
-                        output_start(d->outputs[i]);
-        for (size_t i = 0; i < d->n_buttons; i++)
-                if (!button_has_line(d->buttons[i]))
-                        button_start(d->buttons[i]);
+        /* By index: a watch may add or remove watches. */
+        for (size_t i = 0; i < d->n_lines_watches; i++)
+                d->lines_watches[i].lines_appeared(d->lines_watches[i].userdata);
 }
 
 static Chip *daemon_find_chip_by_device(Daemon *d, const char *path)
@@ -349,23 +341,7 @@ Chip *daemon_find_chip(Daemon *d, const char *name_or_label)
         return NULL;
 }
 
-Output *daemon_find_output(Daemon *d, const char *name)
-{
-        for (size_t i = 0; i < d->n_outputs; i++)
-                if (streq(output_get_name(d->outputs[i]), name))
-                        return d->outputs[i];
-        return NULL;
-}
-
-Button *daemon_find_button(Daemon *d, const char *name)
-{
-        for (size_t i = 0; i < d->n_buttons; i++)
-                if (streq(button_get_name(d->buttons[i]), name))
-                        return d->buttons[i];
-        return NULL;
-}
-
-int daemon_find_line(Daemon *d, const char *spec, Line **ret, sd_bus_error *error)
+int daemon_find_line(Daemon *d, const char *spec, Line **ret, CoreError *error)
 {
         PbLineSpec ps = {};
         const char *reason = NULL;
@@ -374,8 +350,8 @@ int daemon_find_line(Daemon *d, const char *spec, Line **ret, sd_bus_error *erro
         int r;
 
         if (isempty(spec))
-                return sd_bus_error_setf(
-                        error, PB_ERROR_INVALID_ARGS,
+                return core_error_setf(
+                        error, CORE_ERROR_INVALID_ARGS, -EINVAL,
                         "Line spec is empty: give a line name such as GPIO17, or <chip>:<offset>");
 
         /* Names first: a line name may itself contain ':'. */
@@ -387,107 +363,35 @@ int daemon_find_line(Daemon *d, const char *spec, Line **ret, sd_bus_error *erro
 
         r = pb_line_spec_parse(spec, &ps, &reason);
         if (r == -ENOMEM)
-                return sd_bus_error_set_errno(error, r);
+                return r;
         if (r < 0)
-                return sd_bus_error_setf(error, PB_ERROR_INVALID_ARGS, "Invalid line spec '%s': it %s", spec,
-                                         reason);
+                return core_error_setf(error, CORE_ERROR_INVALID_ARGS, r, "Invalid line spec '%s': it %s",
+                                       spec, reason);
 
         if (ps.kind == PB_LINE_SPEC_NAME) {
                 pb_line_spec_done(&ps);
-                return sd_bus_error_setf(error, PB_ERROR_NO_SUCH_LINE, "No line named '%s'", spec);
+                return core_error_setf(error, CORE_ERROR_NO_SUCH_LINE, -ENOENT, "No line named '%s'", spec);
         }
 
         c = daemon_find_chip(d, ps.chip);
         if (!c) {
-                r = sd_bus_error_setf(error, PB_ERROR_NO_SUCH_LINE,
-                                      "No GPIO chip named or labelled '%s' (in line spec '%s')", ps.chip,
-                                      spec);
+                r = core_error_setf(error, CORE_ERROR_NO_SUCH_LINE, -ENOENT,
+                                    "No GPIO chip named or labelled '%s' (in line spec '%s')", ps.chip,
+                                    spec);
                 pb_line_spec_done(&ps);
                 return r;
         }
         l = chip_get_line(c, ps.offset);
         if (!l) {
-                r = sd_bus_error_setf(
-                        error, PB_ERROR_NO_SUCH_LINE,
-                        "Chip %s (%s) has no line %u (in line spec '%s'): its offsets are 0-%u",
-                        chip_get_name(c), chip_get_label(c), ps.offset, spec, chip_get_num_lines(c) - 1);
+                r = core_error_setf(error, CORE_ERROR_NO_SUCH_LINE, -ENOENT,
+                                    "Chip %s (%s) has no line %u (in line spec '%s'): its offsets are 0-%u",
+                                    chip_get_name(c), chip_get_label(c), ps.offset, spec,
+                                    chip_get_num_lines(c) - 1);
                 pb_line_spec_done(&ps);
                 return r;
         }
         pb_line_spec_done(&ps);
         *ret = l;
-        return 0;
-}
-
-int daemon_read_line(Daemon *d, sd_bus_message *m, Line **ret, sd_bus_error *error)
-{
-        const char *spec;
-        int r;
-
-        r = sd_bus_message_read(m, "s", &spec);
-        if (r < 0)
-                return r;
-        return daemon_find_line(d, spec, ret, error);
-}
-
-static int daemon_connect_bus(Daemon *d)
-{
-        int r;
-
-        switch (d->options.bus_kind) {
-        case BUS_SYSTEM:
-                r = sd_bus_open_system_with_description(&d->bus, "pinbusd");
-                break;
-        case BUS_SESSION:
-                r = sd_bus_open_user_with_description(&d->bus, "pinbusd");
-                break;
-        default:
-                r = sd_bus_new(&d->bus);
-                if (r >= 0)
-                        r = sd_bus_set_address(d->bus, d->options.bus_address);
-                if (r >= 0)
-                        r = sd_bus_set_bus_client(d->bus, true);
-                if (r >= 0)
-                        r = sd_bus_set_description(d->bus, "pinbusd");
-                if (r >= 0)
-                        r = sd_bus_start(d->bus);
-        }
-        if (r < 0)
-                return log_error_errno(r, "Cannot connect to the %s bus%s%s: %s",
-                                       d->options.bus_kind == BUS_SYSTEM    ? "system"
-                                       : d->options.bus_kind == BUS_SESSION ? "session"
-                                                                            : "given",
-                                       d->options.bus_kind == BUS_ADDRESS ? " at " : "",
-                                       d->options.bus_kind == BUS_ADDRESS ? d->options.bus_address : "",
-                                       strerror(-r));
-
-        r = sd_bus_attach_event(d->bus, d->event, SD_EVENT_PRIORITY_NORMAL);
-        if (r >= 0)
-                r = sd_bus_set_exit_on_disconnect(d->bus, true);
-        if (r < 0)
-                return log_error_errno(r, "Cannot attach the bus to the event loop: %s", strerror(-r));
-        return 0;
-}
-
-static int daemon_add_bus_objects(Daemon *d)
-{
-        int r;
-
-        r = manager_add_bus_objects(d);
-        if (r >= 0)
-                r = chip_add_bus_objects(d);
-        if (r >= 0)
-                r = line_add_bus_objects(d);
-        if (r >= 0)
-                r = output_add_bus_objects(d);
-        if (r >= 0)
-                r = button_add_bus_objects(d);
-        if (r >= 0)
-                r = sensor_add_bus_objects(d);
-        if (r >= 0 && d->options.simulate)
-                r = simulator_add_bus_objects(d);
-        if (r < 0)
-                return log_error_errno(r, "Cannot register D-Bus objects: %s", strerror(-r));
         return 0;
 }
 
@@ -523,10 +427,6 @@ int daemon_new(const DaemonOptions *options, Config *config, Daemon **ret)
         /* Keeps systemd's watchdog fed when WatchdogSec= is set; a no-op otherwise. */
         (void)sd_event_set_watchdog(d->event, true);
 
-        r = daemon_connect_bus(d);
-        if (r < 0)
-                return r;
-
         r = state_store_new(d->event, d->options.state_dir, &d->state);
         if (r < 0)
                 return log_error_errno(r, "Cannot set up the state store: %s", strerror(-r));
@@ -560,44 +460,25 @@ int daemon_new(const DaemonOptions *options, Config *config, Daemon **ret)
         if (r < 0)
                 return log_error_errno(r, "Cannot create the sensors: %s", strerror(-r));
 
-        r = daemon_add_bus_objects(d);
-        if (r < 0)
-                return r;
-        d->serving = true;
+        *ret = TAKE_PTR(d);
+        return 0;
+}
 
+void daemon_set_frontend(Daemon *d, const Frontend *f, void *userdata)
+{
+        assert(d);
+        d->frontend = f;
+        d->frontend_userdata = userdata;
+}
+
+void daemon_start(Daemon *d)
+{
+        assert(d);
         for (size_t i = 0; i < d->n_outputs; i++)
                 output_start(d->outputs[i]);
         for (size_t i = 0; i < d->n_buttons; i++)
                 button_start(d->buttons[i]);
         sensors_start(d);
-
-        *ret = TAKE_PTR(d);
-        return 0;
-}
-
-int daemon_run(Daemon *d)
-{
-        int r;
-
-        r = sd_bus_request_name(d->bus, PINBUS_BUS_NAME, 0);
-        if (r < 0)
-                return log_error_errno(
-                        r,
-                        "Cannot own %s on the bus: %s (is another pinbusd running, or does the "
-                        "D-Bus policy not let this user own it?)",
-                        PINBUS_BUS_NAME, strerror(-r));
-
-        log_info("Serving %zu line(s) on %zu chip(s), %zu output(s) and %zu button(s) as %s (%s backend)",
-                 d->n_lines, d->n_chips, d->n_outputs, d->n_buttons, PINBUS_BUS_NAME,
-                 d->options.simulate ? "simulator" : "gpiod");
-        (void)sd_notifyf(false, "READY=1\nSTATUS=Serving %zu lines on %zu chips", d->n_lines, d->n_chips);
-
-        r = sd_event_loop(d->event);
-        (void)sd_notify(false, "STOPPING=1\nSTATUS=Releasing lines");
-        if (r < 0)
-                return log_error_errno(r, "Event loop failed: %s", strerror(-r));
-        log_info("Stopping: releasing all lines");
-        return r;
 }
 
 Daemon *daemon_free(Daemon *d)
@@ -605,7 +486,7 @@ Daemon *daemon_free(Daemon *d)
         if (!d)
                 return NULL;
 
-        d->serving = false;
+        d->frontend = NULL;
         d->dev_watch = sd_event_source_disable_unref(d->dev_watch);
         /* Lines first (they release their requests), then who pointed at them. */
         for (size_t i = 0; i < d->n_chips; i++)
@@ -621,13 +502,11 @@ Daemon *daemon_free(Daemon *d)
         for (size_t i = 0; i < d->n_buttons; i++)
                 button_free(d->buttons[i]);
         free(d->buttons);
-        while (d->clients)
-                client_free(d->clients);
         sensors_free(d);
+        free(d->lines_watches);
 
         state_store_free(d->state);
         config_free(d->config);
-        sd_bus_flush_close_unref(d->bus);
         sd_event_unref(d->event);
         free(d);
         return NULL;

@@ -2,16 +2,23 @@
 #pragma once
 
 /*
- * The daemon context: event loop, bus connection, and the objects it serves.
- * The object files of core/ and bus/ see this struct; everything else about
- * them is private to their file.
+ * The daemon's core: the context that owns the event loop, the chips and the
+ * index of their lines, the configured outputs, buttons and sensors, and
+ * hotplug. Nothing here knows D-Bus: what the core has to tell the world
+ * (a property changed, an edge, a button event, a chip came or went) goes
+ * through one Frontend, a table of callbacks the bus layer (bus/service.c)
+ * installs; requests come in as calls of the core's functions, which report
+ * failures as a CoreError (core/error.h).
+ *
+ * The files of core/ see this struct; everything else about their objects is
+ * private to their file.
  */
 
-#include <systemd/sd-bus.h>
 #include <systemd/sd-event.h>
 
 #include "config/config.h"
 #include "config/state.h"
+#include "core/error.h"
 #include "gpio/chip.h"
 #include "i2c/bus.h"
 
@@ -30,8 +37,8 @@ typedef struct Chip Chip;
 typedef struct Line Line;
 typedef struct Output Output;
 typedef struct Button Button;
-typedef struct Client Client;
 typedef struct Sensor Sensor;
+typedef struct Frontend Frontend;
 
 typedef enum BusKind {
         BUS_SYSTEM,
@@ -48,10 +55,22 @@ typedef struct DaemonOptions {
         const char *dev_dir; /* where GPIO character devices are looked for, "/dev" */
 } DaemonOptions;
 
+/* Something waiting for lines to appear (an output or a button without its line):
+ * lines_appeared() is called after chips were added. */
+typedef struct LinesWatch {
+        void (*lines_appeared)(void *userdata);
+        void *userdata;
+} LinesWatch;
+
 typedef struct Daemon {
         sd_event *event;
-        sd_bus *bus;
         DaemonOptions options;
+
+        /* The front end told about changes (bus/service.c), and its own pointer. Every
+         * callback may be NULL; before a front end is set, nothing is published. */
+        const Frontend *frontend;
+        void *frontend_userdata;
+        struct sd_bus *bus; /* for core/sensor.c until its bus half moves to bus/sensor.c */
 
         Config *config;
         StateStore *state;
@@ -68,7 +87,8 @@ typedef struct Daemon {
         Button **buttons; /* in config order */
         size_t n_buttons;
 
-        Client *clients; /* bus peers that hold lines */
+        LinesWatch *lines_watches; /* see daemon_watch_lines() */
+        size_t n_lines_watches;
 
         Sensor **sensors; /* in config order (core/sensor.c) */
         size_t n_sensors;
@@ -78,21 +98,24 @@ typedef struct Daemon {
         sd_event_source *dev_watch; /* inotify on dev_dir: GPIO chips coming and going (gpiod) */
         PbChip **unplugged;         /* simulated chips taken away by Simulator.Unplug (--simulate) */
         size_t n_unplugged;
-        bool serving; /* bus objects registered: chips coming and going are announced */
 } Daemon;
 
 /*
- * Creates the daemon for config (taking ownership of it): connects to the bus
- * and opens chips (the simulator's, or every GPIO character device), creates
- * the chip, line, output and button objects and registers them. Does not yet request
- * the bus name. Errors are logged; returns a negative errno.
+ * Creates the core for config (taking ownership of it): the event loop (with
+ * SIGTERM and SIGINT ending it), the state store, the chips (the simulator's,
+ * or every GPIO character device in dev_dir, watched for hotplug), and the
+ * output, button and sensor objects, none of them started. Errors are logged;
+ * returns a negative errno.
  */
 int daemon_new(const DaemonOptions *options, Config *config, Daemon **ret);
 
-/* Requests the bus name, tells systemd READY=1, and runs the event loop until
- * SIGTERM or SIGINT (exit code 0) or until the bus connection is lost
- * (EXIT_FAILURE). Returns that exit code, or a negative errno. */
-int daemon_run(Daemon *d);
+/* Installs the front end that is told about changes from now on (f is static;
+ * userdata is passed to its callbacks). */
+void daemon_set_frontend(Daemon *d, const Frontend *f, void *userdata);
+
+/* Starts the configured objects: outputs and buttons take their lines, sensors
+ * schedule their first sample. Failures are logged and never fail the daemon. */
+void daemon_start(Daemon *d);
 
 /* Releases every line, writes pending state, and frees the daemon. Returns NULL. */
 Daemon *daemon_free(Daemon *d);
@@ -102,13 +125,10 @@ DEFINE_TRIVIAL_CLEANUP_FUNC(Daemon *, daemon_free)
  * Finds the line a spec names: a line's object name (its kernel name, or
  * "<chip>_<offset>" when it has none or another line has it), or
  * "<chip>:<offset>" with a chip's kernel name or label. On failure sets
- * *error (InvalidArgs for a malformed spec, NoSuchLine for one that names
+ * *error (INVALID_ARGS for a malformed spec, NO_SUCH_LINE for one that names
  * nothing) with a message naming the spec, and returns a negative errno.
  */
-int daemon_find_line(Daemon *d, const char *spec, Line **ret, sd_bus_error *error);
-
-/* Reads a line spec (an "s" argument) from m and finds its line, as daemon_find_line(). */
-int daemon_read_line(Daemon *d, sd_bus_message *m, Line **ret, sd_bus_error *error);
+int daemon_find_line(Daemon *d, const char *spec, Line **ret, CoreError *error);
 
 /* Finds a line by its object name; NULL if none. */
 Line *daemon_find_line_by_object_name(Daemon *d, const char *name);
@@ -116,30 +136,22 @@ Line *daemon_find_line_by_object_name(Daemon *d, const char *name);
 /* Finds a chip by kernel name, or else by label; NULL if none. */
 Chip *daemon_find_chip(Daemon *d, const char *name_or_label);
 
-/* Finds a configured output by name; NULL if none. */
-Output *daemon_find_output(Daemon *d, const char *name);
-
-/* Finds a configured button by name; NULL if none. */
-Button *daemon_find_button(Daemon *d, const char *name);
-
 /*
  * Chips coming and going while the daemon runs ("line lost" / "line back").
  *
  * A chip goes away when its device node disappears from dev_dir, when its fd
- * reports the device gone, or (simulator) by Simulator.Unplug. Then, for each
- * of its lines, whatever holds the line is told through core/line.c's holder
- * hooks: a client's claim ends, a line the daemon kept is dropped, a
- * configured output loses its line (output_line_lost()) and waits. The line
- * and chip objects leave the bus (InterfacesRemoved, Manager.Chips changed).
+ * reports the device gone, or (simulator) by Simulator.Unplug. Then each of
+ * its lines tells whoever holds it, through the holder's callbacks
+ * (core/line.h): a client's claim ends, a line the daemon kept is dropped, a
+ * configured output or button loses its line and waits. The front end is told
+ * (chip_removed) so the objects leave the bus.
  *
  * A chip appears when a gpiochip node is created in dev_dir (or by
  * Simulator.Plug). Its lines are named as at start-up; a chip that comes back
- * with the same line names gets the same line object paths. The objects join
- * the bus (InterfacesAdded, Manager.Chips changed), and then
- * daemon_lines_appeared() lets every configured object that is waiting for a
- * line try again: outputs re-request theirs with their last settled value.
- * Anything else that holds lines by spec (buttons) hooks in at the same two
- * places: a LineHolder case in line_lost(), and a call in daemon_lines_appeared().
+ * with the same line names gets the same line object paths. The front end is
+ * told (chip_added), and then daemon_lines_appeared() calls every LinesWatch:
+ * outputs and buttons waiting for a line try again. The core itself knows no
+ * kind of holder: a new kind adds its own watch.
  */
 
 /* Takes chip c away as described above and frees it. If keep is not NULL the
@@ -150,7 +162,12 @@ void daemon_remove_chip(Daemon *d, Chip *c, PbChip **keep);
  * calls daemon_lines_appeared(). Errors: -ENOMEM, sd-event errnos. */
 int daemon_add_chip(Daemon *d, PbChip *pb);
 
-/* Lines appeared: every configured object waiting for a line tries to get it again. */
+/* Adds a watch called by daemon_lines_appeared(), in the order added; it stays
+ * until daemon_unwatch_lines() or the daemon's end. Errors: -ENOMEM. */
+int daemon_watch_lines(Daemon *d, void (*lines_appeared)(void *userdata), void *userdata);
+void daemon_unwatch_lines(Daemon *d, void *userdata);
+
+/* Lines appeared: every watch is called, so whatever waits for a line tries again. */
 void daemon_lines_appeared(Daemon *d);
 
 /* Whether the daemon runs on the simulator (--simulate). */

@@ -1,9 +1,10 @@
 /* SPDX-License-Identifier: LGPL-2.1-or-later */
 
+#include <assert.h>
 #include <inttypes.h>
+#include <stdio.h>
 
-#include "bus/error.h"
-#include "bus/object.h"
+#include "core/frontend.h"
 #include "core/line.h"
 #include "core/output.h"
 #include "log.h"
@@ -18,16 +19,78 @@ struct Output {
         PbDrive drive;
         bool restore;
 
-        char *path;
+        char *path;   /* the front end's, owned */
         Line *line;   /* NULL while its line is missing */
         bool value;   /* logical value: the line's, or the one it will start with */
         bool started; /* output_start() ran once: settled is known */
         bool settled; /* the value it rests at: driven again when its line comes back */
 };
 
+static void output_changed(Output *o, unsigned changes)
+{
+        FRONTEND_CALL(o->daemon, output_changed, o, changes);
+}
+
+static void output_note_value(Output *o, bool value)
+{
+        if (o->value == value)
+                return;
+        o->value = value;
+        output_changed(o, OUTPUT_CHANGED_VALUE);
+}
+
+static void holder_value_changed(void *holder, Line *l, bool value)
+{
+        output_note_value(holder, value);
+}
+
+static void holder_settled(void *holder, Line *l, bool value)
+{
+        Output *o = holder;
+
+        o->settled = value;
+        if (o->restore)
+                (void)state_store_set_output(o->daemon->state, o->name, value);
+}
+
+static void holder_dropped(void *holder, Line *l, LineDrop why)
+{
+        Output *o = holder;
+
+        o->line = NULL;
+        output_changed(o, OUTPUT_CHANGED_LINE);
+}
+
+static void holder_describe(void *holder, char *buf, size_t size)
+{
+        Output *o = holder;
+
+        (void)snprintf(buf, size, "held by configured output '%s'", o->name);
+}
+
+static const LineHolderOps output_holder_ops = {
+        .drive = LINE_DRIVE_ANYONE,
+        .value_changed = holder_value_changed,
+        .settled = holder_settled,
+        .dropped = holder_dropped,
+        .describe = holder_describe,
+};
+
+static void output_lines_appeared(void *userdata)
+{
+        Output *o = userdata;
+
+        if (!o->line)
+                output_start(o);
+}
+
 int output_new(Daemon *d, const OutputConfig *cfg, Output **ret)
 {
         Output *o;
+
+        assert(d);
+        assert(cfg);
+        assert(ret);
 
         o = calloc(1, sizeof(*o));
         if (!o)
@@ -41,8 +104,7 @@ int output_new(Daemon *d, const OutputConfig *cfg, Output **ret)
         o->drive = cfg->drive;
         o->restore = cfg->restore;
         o->value = cfg->initial;
-        if (!o->name || !o->line_spec || !o->source ||
-            sd_bus_path_encode(PINBUS_OUTPUT_PREFIX, cfg->name, &o->path) < 0) {
+        if (!o->name || !o->line_spec || !o->source || daemon_watch_lines(d, output_lines_appeared, o) < 0) {
                 output_free(o);
                 return -ENOMEM;
         }
@@ -54,6 +116,7 @@ Output *output_free(Output *o)
 {
         if (!o)
                 return NULL;
+        daemon_unwatch_lines(o->daemon, o);
         free(o->name);
         free(o->line_spec);
         free(o->source);
@@ -62,14 +125,10 @@ Output *output_free(Output *o)
         return NULL;
 }
 
-static void output_emit(Output *o, const char *property)
-{
-        (void)sd_bus_emit_properties_changed(o->daemon->bus, o->path, "io.pinbus1.Output", property, NULL);
-}
-
 void output_start(Output *o)
 {
-        _cleanup_(sd_bus_error_free) sd_bus_error error = SD_BUS_ERROR_NULL;
+        const LineHolder holder = { .ops = &output_holder_ops, .data = o };
+        CoreError error = CORE_ERROR_NULL;
         PbLineSettings s = {
                 .direction = PB_DIRECTION_OUTPUT,
                 .drive = o->drive,
@@ -79,6 +138,8 @@ void output_start(Output *o)
         bool restored;
         Line *l;
         int r;
+
+        assert(o);
 
         if (!o->started) {
                 o->settled = o->initial;
@@ -94,14 +155,14 @@ void output_start(Output *o)
 
         r = daemon_find_line(o->daemon, o->line_spec, &l, &error);
         if (r >= 0)
-                r = line_hold_for_output(l, o, &s, &error);
+                r = line_hold(l, &holder, &s, &error);
         if (r < 0) {
                 log_warning("%s: [output %s]: %s; the output waits for its line to appear", o->source,
                             o->name, error.message);
                 return;
         }
         o->line = l;
-        output_emit(o, "Line");
+        output_changed(o, OUTPUT_CHANGED_LINE);
         log_info("Output %s holds line %s, %s (%s value)", o->name, line_get_object_name(l),
                  s.output_value ? "on" : "off", origin);
 }
@@ -111,122 +172,73 @@ const char *output_get_name(const Output *o)
         return o->name;
 }
 
+Line *output_get_line(const Output *o)
+{
+        return o->line;
+}
+
+bool output_get_value(const Output *o)
+{
+        return o->value;
+}
+
+bool output_get_restore(const Output *o)
+{
+        return o->restore;
+}
+
+void output_set_path(Output *o, char *path)
+{
+        free(o->path);
+        o->path = path;
+}
+
 const char *output_get_path(const Output *o)
 {
         return o->path;
 }
 
-void output_line_value_changed(Output *o, bool value)
+/* The output's line, or NO_SUCH_LINE. */
+static int output_line(Output *o, Line **ret, CoreError *error)
 {
-        if (o->value == value)
-                return;
-        o->value = value;
-        output_emit(o, "Value");
-}
-
-bool output_has_line(const Output *o)
-{
-        return o->line;
-}
-
-void output_line_settled(Output *o, bool value)
-{
-        o->settled = value;
-        if (o->restore)
-                (void)state_store_set_output(o->daemon->state, o->name, value);
-}
-
-void output_line_lost(Output *o)
-{
-        o->line = NULL;
-        output_emit(o, "Line");
-}
-
-static int property_get_line(sd_bus *bus, const char *path, const char *interface, const char *property,
-                             sd_bus_message *reply, void *userdata, sd_bus_error *error)
-{
-        Output *o = userdata;
-
-        return sd_bus_message_append(reply, "o", o->line ? line_get_path(o->line) : "/");
-}
-
-static int property_get_bool(sd_bus *bus, const char *path, const char *interface, const char *property,
-                             sd_bus_message *reply, void *userdata, sd_bus_error *error)
-{
-        Output *o = userdata;
-
-        return sd_bus_message_append(reply, "b", streq(property, "Value") ? o->value : o->restore);
-}
-
-static int property_get_name(sd_bus *bus, const char *path, const char *interface, const char *property,
-                             sd_bus_message *reply, void *userdata, sd_bus_error *error)
-{
-        Output *o = userdata;
-
-        return sd_bus_message_append(reply, "s", o->name);
-}
-
-static int method_drive(sd_bus_message *m, void *userdata, sd_bus_error *error)
-{
-        Output *o = userdata;
-
+        assert(o);
         if (!o->line)
-                return sd_bus_error_setf(error, PB_ERROR_NO_SUCH_LINE,
-                                         "Output %s has no line: '%s' (%s) was not available", o->name,
-                                         o->line_spec, o->source);
-        /* The output holds its line: the daemon drives it, whoever asked. */
-        return line_method_drive(m, o->line, NULL, error);
+                return core_error_setf(error, CORE_ERROR_NO_SUCH_LINE, -ENODEV,
+                                       "Output %s has no line: '%s' (%s) was not available", o->name,
+                                       o->line_spec, o->source);
+        *ret = o->line;
+        return 0;
 }
 
-/*
- * io.pinbus1.Output — a configured output ([output NAME] in the config).
- *
- * Properties:
- *   Name s      the NAME of its section
- *   Line o      the io.pinbus1.Line it drives; "/" while that line is missing
- *   Value b     logical value it drives (emits change)
- *   Restore b   whether its settled value is saved and restored at the next start
- *
- * Methods, as on io.pinbus1.Line (the line is held by the output, so no claim is needed;
- * NoSuchLine while the output has no line):
- *   Set(b value), Toggle(), Pulse(b value, t duration_us), Blink(t on_us, t off_us, u count)
- */
-static const sd_bus_vtable output_vtable[] = {
-        SD_BUS_VTABLE_START(0),
-        SD_BUS_PROPERTY("Name", "s", property_get_name, 0, SD_BUS_VTABLE_PROPERTY_CONST),
-        SD_BUS_PROPERTY("Line", "o", property_get_line, 0, SD_BUS_VTABLE_PROPERTY_EMITS_CHANGE),
-        SD_BUS_PROPERTY("Value", "b", property_get_bool, 0, SD_BUS_VTABLE_PROPERTY_EMITS_CHANGE),
-        SD_BUS_PROPERTY("Restore", "b", property_get_bool, 0, SD_BUS_VTABLE_PROPERTY_CONST),
-        SD_BUS_METHOD_WITH_ARGS("Set", SD_BUS_ARGS("b", value), SD_BUS_NO_RESULT, method_drive,
-                                SD_BUS_VTABLE_UNPRIVILEGED),
-        SD_BUS_METHOD_WITH_ARGS("Toggle", SD_BUS_NO_ARGS, SD_BUS_NO_RESULT, method_drive,
-                                SD_BUS_VTABLE_UNPRIVILEGED),
-        SD_BUS_METHOD_WITH_ARGS("Pulse", SD_BUS_ARGS("b", value, "t", duration_us), SD_BUS_NO_RESULT,
-                                method_drive, SD_BUS_VTABLE_UNPRIVILEGED),
-        SD_BUS_METHOD_WITH_ARGS("Blink", SD_BUS_ARGS("t", on_us, "t", off_us, "u", count), SD_BUS_NO_RESULT,
-                                method_drive, SD_BUS_VTABLE_UNPRIVILEGED),
-        SD_BUS_VTABLE_END,
-};
-
-static void *output_at(Daemon *d, size_t i)
+/* The output holds its line: the daemon drives it (who is NULL), whoever asked. */
+int output_set(Output *o, bool value, CoreError *error)
 {
-        return i < d->n_outputs ? d->outputs[i] : NULL;
+        Line *l = NULL;
+        int r = output_line(o, &l, error);
+
+        return r < 0 ? r : line_set(l, NULL, value, error);
 }
 
-static const char *output_path(const void *object)
+int output_toggle(Output *o, CoreError *error)
 {
-        return output_get_path(object);
+        Line *l = NULL;
+        int r = output_line(o, &l, error);
+
+        return r < 0 ? r : line_toggle(l, NULL, error);
 }
 
-static const BusObjectType output_type = {
-        .prefix = PINBUS_OUTPUT_PREFIX,
-        .interface = "io.pinbus1.Output",
-        .vtable = output_vtable,
-        .at = output_at,
-        .get_path = output_path,
-};
-
-int output_add_bus_objects(Daemon *d)
+int output_pulse(Output *o, bool value, uint64_t duration_us, CoreError *error)
 {
-        return bus_object_type_register(d, &output_type);
+        Line *l = NULL;
+        int r = output_line(o, &l, error);
+
+        return r < 0 ? r : line_pulse(l, NULL, value, duration_us, error);
+}
+
+int output_blink(Output *o, uint64_t on_us, uint64_t off_us, uint32_t count, CoreError *error)
+{
+        Line *l = NULL;
+        int r = output_line(o, &l, error);
+
+        return r < 0 ? r : line_blink(l, NULL, on_us, off_us, count, error);
 }

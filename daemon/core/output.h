@@ -2,15 +2,17 @@
 #pragma once
 
 /*
- * io.pinbus1.Output objects at /io/pinbus1/output/<name>: the [output NAME]
- * sections of the config. An output holds its line as an output for as long as
- * the daemon runs; with restore=yes its settled value (what Set/Toggle leave,
- * what a Pulse or Blink ends on) is saved and comes back at the next start.
+ * The [output NAME] sections of the config. An output holds its line as an
+ * output for as long as the daemon runs (a LineHolder anyone may drive); with
+ * restore=yes its settled value (what Set/Toggle leave, what a Pulse or Blink
+ * ends on) is saved and comes back at the next start. When its chip goes away
+ * it waits, and takes the line again with its last settled value when lines
+ * appear.
  */
 
 #include "core/daemon.h"
 
-/* Creates the output for cfg (copied). Errors: -ENOMEM. */
+/* Creates the output for cfg (copied) and watches for lines appearing. Errors: -ENOMEM. */
 int output_new(Daemon *d, const OutputConfig *cfg, Output **ret);
 
 /* Frees the output (its line is released by the line's own teardown). Returns NULL. */
@@ -22,20 +24,25 @@ Output *output_free(Output *o);
  * logged and leave the output without a line; it never fails the daemon. */
 void output_start(Output *o);
 
-/* Whether the output holds its line (false while it is missing). */
-bool output_has_line(const Output *o);
-
 const char *output_get_name(const Output *o);
+/* The line it drives, NULL while it has none. */
+Line *output_get_line(const Output *o);
+/* The logical value it drives (or will start with). */
+bool output_get_value(const Output *o);
+/* Whether its settled value is saved and restored (restore=yes). */
+bool output_get_restore(const Output *o);
+
+/* The path the front end publishes it at, set by the front end and owned by the output. */
+void output_set_path(Output *o, char *path);
 const char *output_get_path(const Output *o);
 
-/* Called by the line: its logical value changed to value (emits Value). */
-void output_line_value_changed(Output *o, bool value);
-
-/* Called by the line: the value it will settle on is now value (saved if restore=yes). */
-void output_line_settled(Output *o, bool value);
-
-/* Called by the line when it stops being held for the output (its chip went away). */
-void output_line_lost(Output *o);
-
-/* Registers the io.pinbus1.Output vtable and node enumerator on d->bus. */
-int output_add_bus_objects(Daemon *d);
+/*
+ * Drive the output's line, as line_set(), line_toggle(), line_pulse() and
+ * line_blink() do for the daemon itself (the output holds its line, so no
+ * claim is needed). Errors: NO_SUCH_LINE (-ENODEV) while the output has no
+ * line; those of the line functions.
+ */
+int output_set(Output *o, bool value, CoreError *error);
+int output_toggle(Output *o, CoreError *error);
+int output_pulse(Output *o, bool value, uint64_t duration_us, CoreError *error);
+int output_blink(Output *o, uint64_t on_us, uint64_t off_us, uint32_t count, CoreError *error);

@@ -7,6 +7,7 @@
 
 #include "bus/error.h"
 #include "bus/object.h"
+#include "bus/service.h"
 #include "core/sensor.h"
 #include "log.h"
 #include "sim/i2c-bus.h"
@@ -820,5 +821,5 @@ static const BusObjectType sensor_type = {
 
 int sensor_add_bus_objects(Daemon *d)
 {
-        return bus_object_type_register(d, &sensor_type);
+        return bus_object_type_register(service_of(d), &sensor_type);
 }
