@@ -13,11 +13,6 @@ void log_set_max_level(int level)
         max_level = level;
 }
 
-int log_get_max_level(void)
-{
-        return max_level;
-}
-
 /* stderr is the journal when JOURNAL_STREAM is "<dev>:<ino>" of our fd 2. */
 static bool stderr_is_journal(void)
 {

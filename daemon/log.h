@@ -14,7 +14,6 @@
 
 /* Messages above this priority (LOG_INFO by default, LOG_DEBUG with --verbose) are dropped. */
 void log_set_max_level(int level);
-int log_get_max_level(void);
 
 /* Logs and returns error (a negative errno, passed through for "return log_...(r, ...)"). */
 int log_internal(int level, int error, const char *format, ...) _printf_(3, 4);

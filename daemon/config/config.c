@@ -252,11 +252,6 @@ static const char *const debouncer_names[_BUTTON_DEBOUNCER_MAX] = {
         [BUTTON_DEBOUNCER_DAEMON] = "daemon",
 };
 
-const char *button_debouncer_to_string(ButtonDebouncer d)
-{
-        return (unsigned)d < _BUTTON_DEBOUNCER_MAX ? debouncer_names[d] : NULL;
-}
-
 int button_debouncer_from_string(const char *s)
 {
         for (int i = 0; i < _BUTTON_DEBOUNCER_MAX; i++)

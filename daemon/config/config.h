@@ -58,8 +58,7 @@ typedef enum ButtonDebouncer {
         _BUTTON_DEBOUNCER_MAX,
 } ButtonDebouncer;
 
-/* "auto", "kernel", "daemon"; NULL / -EINVAL for anything else. */
-const char *button_debouncer_to_string(ButtonDebouncer d);
+/* The ButtonDebouncer named "auto", "kernel" or "daemon"; -EINVAL for anything else. */
 int button_debouncer_from_string(const char *s);
 
 /* Defaults and limits of [button] keys, in µs. */

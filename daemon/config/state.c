@@ -21,7 +21,7 @@ struct StateStore {
         size_t n_entries;
         bool dirty;
         bool failing; /* the last write failed (and was logged) */
-        uint64_t last_write_usec;
+        uint64_t last_write_us;
         sd_event_source *timer;
 };
 
@@ -138,7 +138,7 @@ int state_store_flush(StateStore *s)
         /* The interval runs from the end of the write: from the loop's wake-up (sd_event_now())
          * a slow write (fsync on a busy disk, or everything under qemu-user) would eat into it,
          * and the next write could follow this one's end by much less than the interval. */
-        s->last_write_usec = monotonic_ns() / NSEC_PER_USEC; /* not sd_event_now(): the wake-up */
+        s->last_write_us = monotonic_ns() / NSEC_PER_USEC; /* not sd_event_now(): the wake-up */
         if (r < 0) {
                 if (!s->failing)
                         log_error_errno(r,
@@ -154,7 +154,7 @@ int state_store_flush(StateStore *s)
         return 0;
 }
 
-static int on_timer(sd_event_source *source, uint64_t usec, void *userdata)
+static int on_timer(sd_event_source *source, uint64_t time_us, void *userdata)
 {
         (void)state_store_flush(userdata);
         return 0;
@@ -181,8 +181,8 @@ int state_store_set_output(StateStore *s, const char *name, bool value)
         r = sd_event_now(s->event, CLOCK_MONOTONIC, &now);
         if (r < 0)
                 return r;
-        due = s->last_write_usec + STATE_WRITE_INTERVAL_USEC;
-        if (s->last_write_usec == 0 || due < now)
+        due = s->last_write_us + STATE_WRITE_INTERVAL_US;
+        if (s->last_write_us == 0 || due < now)
                 due = now;
 
         if (!s->timer)

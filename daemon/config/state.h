@@ -24,7 +24,7 @@
 typedef struct StateStore StateStore;
 
 /* Minimum time between two writes of the state file, in µs. */
-#define STATE_WRITE_INTERVAL_USEC USEC_PER_SEC
+#define STATE_WRITE_INTERVAL_US USEC_PER_SEC
 
 /*
  * Opens the store kept in dir (which need not exist yet: it is created on the

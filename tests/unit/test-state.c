@@ -239,13 +239,13 @@ START_TEST(test_rate_limited_write)
         ck_assert_int_eq(store_get(s, "porch"), 0);
         ck_assert_int_eq(file_value(tmpdir, "porch"), 1);
         ck_assert_int_ge(sd_event_run(event, 0), 0);
-        if (t_now_usec() < t0 + STATE_WRITE_INTERVAL_USEC / 2)
+        if (t_now_usec() < t0 + STATE_WRITE_INTERVAL_US / 2)
                 ck_assert_int_eq(file_value(tmpdir, "porch"), 1);
 
         /* ...but once the interval is over, by the event loop. */
-        took = run_until_file_value("porch", 0, 5 * STATE_WRITE_INTERVAL_USEC * t_timeout_scale());
+        took = run_until_file_value("porch", 0, 5 * STATE_WRITE_INTERVAL_US * t_timeout_scale());
         ck_assert_msg(took != UINT64_MAX, "the deferred write never happened");
-        ck_assert_msg(t_now_usec() - t0 >= STATE_WRITE_INTERVAL_USEC,
+        ck_assert_msg(t_now_usec() - t0 >= STATE_WRITE_INTERVAL_US,
                       "written %.3f s after the first write, before the interval was over",
                       (double)(t_now_usec() - t0) / 1e6);
         ck_assert_uint_eq(t_count_dir_entries(tmpdir), 1);
@@ -265,7 +265,7 @@ START_TEST(test_rate_limited_coalesces)
         ck_assert_int_eq(state_store_set_output(s, "a", true), 0);
         ck_assert_int_eq(state_store_set_output(s, "a", false), 0);
 
-        took = run_until_file_value("b", 1, 5 * STATE_WRITE_INTERVAL_USEC * t_timeout_scale());
+        took = run_until_file_value("b", 1, 5 * STATE_WRITE_INTERVAL_US * t_timeout_scale());
         ck_assert_msg(took != UINT64_MAX, "the deferred write never happened");
         ck_assert_int_eq(file_value(tmpdir, "a"), 0);
         state_store_free(s);
