@@ -46,3 +46,10 @@ int bus_error_set_core(sd_bus_error *error, const CoreError *e, int r)
         (void)sd_bus_error_set(error, names[e->kind], e->message);
         return r;
 }
+
+int bus_reply_core(sd_bus_message *m, int r, const CoreError *e, sd_bus_error *error)
+{
+        if (r < 0)
+                return bus_error_set_core(error, e, r);
+        return sd_bus_reply_method_return(m, NULL);
+}

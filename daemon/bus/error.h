@@ -30,3 +30,7 @@ int bus_error_errno(sd_bus_error *error, int r, const char *action, const char *
  * did not set becomes sd-bus's mapping of r. Returns r, for "return bus_error_set_core(...)".
  */
 int bus_error_set_core(sd_bus_error *error, const CoreError *e, int r);
+
+/* For a method with no results whose core call returned r: replies to m when r >= 0,
+ * else sets *error from e as bus_error_set_core() does. */
+int bus_reply_core(sd_bus_message *m, int r, const CoreError *e, sd_bus_error *error);

@@ -188,14 +188,6 @@ static LineHolder caller(sd_bus_message *m, Line *l)
         return client_holder_of_sender(service_of(line_get_daemon(l)), sd_bus_message_get_sender(m));
 }
 
-/* Replies to m with no arguments when r >= 0, else sets *error from e. */
-static int reply_done(sd_bus_message *m, int r, const CoreError *e, sd_bus_error *error)
-{
-        if (r < 0)
-                return bus_error_set_core(error, e, r);
-        return sd_bus_reply_method_return(m, NULL);
-}
-
 static int method_get(sd_bus_message *m, void *userdata, sd_bus_error *error)
 {
         CoreError e = CORE_ERROR_NULL;
@@ -217,7 +209,7 @@ static int method_set(sd_bus_message *m, void *userdata, sd_bus_error *error)
         r = sd_bus_message_read(m, "b", &v);
         if (r < 0)
                 return r;
-        return reply_done(m, line_set(userdata, &who, v, &e), &e, error);
+        return bus_reply_core(m, line_set(userdata, &who, v, &e), &e, error);
 }
 
 static int method_toggle(sd_bus_message *m, void *userdata, sd_bus_error *error)
@@ -225,7 +217,7 @@ static int method_toggle(sd_bus_message *m, void *userdata, sd_bus_error *error)
         CoreError e = CORE_ERROR_NULL;
         LineHolder who = caller(m, userdata);
 
-        return reply_done(m, line_toggle(userdata, &who, &e), &e, error);
+        return bus_reply_core(m, line_toggle(userdata, &who, &e), &e, error);
 }
 
 static int method_pulse(sd_bus_message *m, void *userdata, sd_bus_error *error)
@@ -238,7 +230,7 @@ static int method_pulse(sd_bus_message *m, void *userdata, sd_bus_error *error)
         r = sd_bus_message_read(m, "bt", &v, &duration_us);
         if (r < 0)
                 return r;
-        return reply_done(m, line_pulse(userdata, &who, v, duration_us, &e), &e, error);
+        return bus_reply_core(m, line_pulse(userdata, &who, v, duration_us, &e), &e, error);
 }
 
 static int method_blink(sd_bus_message *m, void *userdata, sd_bus_error *error)
@@ -252,7 +244,7 @@ static int method_blink(sd_bus_message *m, void *userdata, sd_bus_error *error)
         r = sd_bus_message_read(m, "ttu", &on_us, &off_us, &count);
         if (r < 0)
                 return r;
-        return reply_done(m, line_blink(userdata, &who, on_us, off_us, count, &e), &e, error);
+        return bus_reply_core(m, line_blink(userdata, &who, on_us, off_us, count, &e), &e, error);
 }
 
 /*

@@ -47,14 +47,6 @@ static int property_get_restore(sd_bus *bus, const char *path, const char *inter
         return sd_bus_message_append(reply, "b", output_get_restore(userdata));
 }
 
-/* Replies to m with no arguments when r >= 0, else sets *error from e. */
-static int reply_done(sd_bus_message *m, int r, const CoreError *e, sd_bus_error *error)
-{
-        if (r < 0)
-                return bus_error_set_core(error, e, r);
-        return sd_bus_reply_method_return(m, NULL);
-}
-
 static int method_set(sd_bus_message *m, void *userdata, sd_bus_error *error)
 {
         CoreError e = CORE_ERROR_NULL;
@@ -63,14 +55,14 @@ static int method_set(sd_bus_message *m, void *userdata, sd_bus_error *error)
         r = sd_bus_message_read(m, "b", &v);
         if (r < 0)
                 return r;
-        return reply_done(m, output_set(userdata, v, &e), &e, error);
+        return bus_reply_core(m, output_set(userdata, v, &e), &e, error);
 }
 
 static int method_toggle(sd_bus_message *m, void *userdata, sd_bus_error *error)
 {
         CoreError e = CORE_ERROR_NULL;
 
-        return reply_done(m, output_toggle(userdata, &e), &e, error);
+        return bus_reply_core(m, output_toggle(userdata, &e), &e, error);
 }
 
 static int method_pulse(sd_bus_message *m, void *userdata, sd_bus_error *error)
@@ -82,7 +74,7 @@ static int method_pulse(sd_bus_message *m, void *userdata, sd_bus_error *error)
         r = sd_bus_message_read(m, "bt", &v, &duration_us);
         if (r < 0)
                 return r;
-        return reply_done(m, output_pulse(userdata, v, duration_us, &e), &e, error);
+        return bus_reply_core(m, output_pulse(userdata, v, duration_us, &e), &e, error);
 }
 
 static int method_blink(sd_bus_message *m, void *userdata, sd_bus_error *error)
@@ -95,7 +87,7 @@ static int method_blink(sd_bus_message *m, void *userdata, sd_bus_error *error)
         r = sd_bus_message_read(m, "ttu", &on_us, &off_us, &count);
         if (r < 0)
                 return r;
-        return reply_done(m, output_blink(userdata, on_us, off_us, count, &e), &e, error);
+        return bus_reply_core(m, output_blink(userdata, on_us, off_us, count, &e), &e, error);
 }
 
 /*
