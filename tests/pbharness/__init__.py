@@ -1,5 +1,5 @@
 # SPDX-License-Identifier: LGPL-2.1-or-later
-"""The Python test harness shared by the bus and vm tests (and the API checks).
+"""The Python test harness shared by the bus, bindings and vm tests (and the API checks).
 
     pbharness          SCALE, scaled(), the source tree's paths; standard library only
     pbharness.names    pinbusd's bus name, object paths and interfaces, the error names,
@@ -11,6 +11,7 @@
                        helpers (pump, wait_until, settle), poll_until, dbus_error, native
     pbharness.env      PinbusEnv: a private bus with pinbusd, what the `pinbus` fixture gives;
                        the pytest hook that adds the daemons' logs to a failure's report
+    pbharness.cli      running the `pinbus` command of the bindings
     pbharness.gpiosim  the vm guest's gpio-sim chips, seen from the kernel's side
     pbharness.xml      D-Bus introspection XML as plain data; standard library only
 
