@@ -1,5 +1,5 @@
 # SPDX-License-Identifier: LGPL-2.1-or-later
-"""The Python test harness shared by the bus, bindings and vm tests (and the API checks).
+"""The Python test harness shared by the bus, bindings, policy and vm tests (and the API checks).
 
     pbharness          SCALE, scaled(), the source tree's paths; standard library only
     pbharness.names    pinbusd's bus name, object paths and interfaces, the error names,
