@@ -61,6 +61,15 @@ POLICIES = {
 }
 
 
+def read_log(path):
+    """The text of the log file at path, "" if there is none (yet)."""
+    try:
+        with open(path, errors="replace") as f:
+            return f.read()
+    except OSError:
+        return ""
+
+
 def short_tempdir():
     """A new directory whose paths fit in a sockaddr_un (108 bytes), unlike pytest's tmp_path."""
     return tempfile.mkdtemp(prefix="pb-", dir="/tmp" if os.path.isdir("/tmp") else None)
@@ -110,11 +119,7 @@ class PrivateBus:
         self.address = line.decode().strip()
 
     def log_text(self):
-        try:
-            with open(self.log, errors="replace") as f:
-                return f.read()
-        except OSError:
-            return ""
+        return read_log(self.log)
 
     def stop(self):
         """SIGTERM (SIGKILL after 10 s, scaled), then removes its own socket directory. Idempotent."""
@@ -175,11 +180,7 @@ class Pinbusd:
         ] + self.args
 
     def log_text(self):
-        try:
-            with open(self.log, errors="replace") as f:
-                return f.read()
-        except OSError:
-            return ""
+        return read_log(self.log)
 
     def start(self, timeout=10.0):
         """Starts it and waits (timeout seconds, scaled) for READY=1; fails if it exits first."""

@@ -15,7 +15,7 @@ import contextlib
 
 import pytest
 
-from .bus import Pinbusd, PrivateBus
+from .bus import Pinbusd, PrivateBus, read_log
 from .client import Client, Recorder
 
 
@@ -91,10 +91,6 @@ def report_logs(item, call):
     if not report.failed:
         return
     for title, path in item.__dict__.get("_pinbus_logs", []):
-        try:
-            with open(path, errors="replace") as f:
-                text = f.read()
-        except OSError:
-            continue
+        text = read_log(path)
         if text:
             report.sections.append((f"{title} ({report.when})", text[-60000:]))
