@@ -6,10 +6,10 @@
     daemon = Pinbusd(bus.address, workdir, config="[output porch]\\nline = GPIO27\\n")
     daemon.start()                                   # returns at sd_notify READY=1
     daemon.stop_ok()                                 # SIGTERM; the exit status must be 0
-    daemon.close(); bus.stop()
+    daemon.finish(); bus.stop()                      # a fixture's end (finish: stop_ok unless seen)
 
-Both are started from their own short directory (a sockaddr_un holds 108 bytes, a pytest tmp_path
-may not fit) and stopped through their Popen, that is by PID: nothing here looks processes up by name.
+Both keep their sockets in a short directory (a sockaddr_un holds 108 bytes, a pytest tmp_path may
+not fit) and are stopped through their Popen, that is by PID: nothing here looks processes up by name.
 PINBUSD is the daemon to run, PINBUSD_WRAPPER a command to run it under (valgrind).
 """
 
