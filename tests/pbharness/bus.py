@@ -276,7 +276,12 @@ class Pinbusd:
         crashed during the test, or reports sanitizer or valgrind errors, fails the test."""
         try:
             if self.proc is not None and not self.exit_seen:
-                self.stop_ok()
+                if self.proc.poll() is None:
+                    self.stop_ok()
+                else:
+                    self.exit_seen = True
+                    status = self.proc.returncode
+                    assert status == 0, f"pinbusd exited with status {status} during the test (see its log)"
         finally:
             self.close()
 
