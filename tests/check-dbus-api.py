@@ -31,7 +31,7 @@ import sys
 
 sys.dont_write_bytecode = True
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-import dbus_xml  # noqa: E402
+from pbharness import xml as dbus_xml  # noqa: E402
 
 ACCESS_OF_EMITS = {"const": "const", "true": "emits", "false": "read", "invalidates": "invalidates"}
 PROPERTY_HEADER = ["Name", "Type", "Access", "Meaning"]

@@ -4,7 +4,9 @@
 
     run-pytest.py DIR/test_FILE.py [pytest arguments...]
 
-The file's directory provides pytest.ini (nothing else is read) and conftest.py.
+The file's directory provides pytest.ini (nothing else is read) and conftest.py; the shared
+harness, tests/pbharness, is importable from this script's directory (put first on sys.path here,
+not through PYTHONPATH, which tests/vm/run-vm.sh does not pass into its guest).
 A missing prerequisite prints "SKIP: <what> not installed" and exits 77 (meson's
 skip), except under CI (CI=true), which installs everything: there it fails.
 Environment: PINBUSD (the daemon to test, required), PINBUSD_WRAPPER (a command
@@ -25,6 +27,11 @@ import tempfile
 # start may write __pycache__ into the source tree.
 sys.dont_write_bytecode = True
 os.environ["PYTHONDONTWRITEBYTECODE"] = "1"
+
+# tests/pbharness, for the conftest.py files and the tests.
+TESTS_DIR = os.path.dirname(os.path.abspath(__file__))
+if TESTS_DIR not in sys.path:
+    sys.path.insert(0, TESTS_DIR)
 
 EXIT_SKIP = 77
 

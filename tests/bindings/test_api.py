@@ -11,7 +11,10 @@ from datetime import timedelta
 
 import dbus
 import pytest
-from conftest import PYTHON_DIR, Bus, Daemon, cli_env, timeout, wait_for
+from pbharness import BINDINGS_PYTHON, scaled
+from pbharness.bus import Pinbusd, PrivateBus
+from pbharness.cli import cli_env
+from pbharness.client import poll_until
 
 import pinbus
 from pinbus import client
@@ -178,18 +181,18 @@ def test_release(pb):
 
 
 def test_claim_ends_when_the_client_closes(daemon, pb):
-    with pinbus.Pinbus(address=daemon.bus.address) as p2:
+    with pinbus.Pinbus(address=daemon.address) as p2:
         line = p2.claim("GPIO18")
         assert line.owner == p2.unique_name
-    wait_for(lambda: not pb.line("GPIO18").used, what="GPIO18 to be released")
+    poll_until(lambda: not pb.line("GPIO18").used, what="GPIO18 to be released")
     assert pb.line("GPIO18").owner == ""
 
 
 def test_persistent_claim_outlives_the_client(daemon, pb):
-    with pinbus.Pinbus(address=daemon.bus.address) as p2:
+    with pinbus.Pinbus(address=daemon.address) as p2:
         p2.claim("GPIO19", direction="output", value=True, persist=True)
     line = pb.line("GPIO19")
-    wait_for(lambda: line.owner == "", what="GPIO19's owner to go")
+    poll_until(lambda: line.owner == "", what="GPIO19's owner to go")
     assert line.used is True
     assert line.value is True
     line.release()  # held by the daemon now: anyone may release it
@@ -227,7 +230,7 @@ def test_get_reads_a_simulated_input(pb, sim):
 
 
 def wait_value(line, value, seconds=5):
-    wait_for(lambda: line.value is value, seconds, f"{line.spec} to become {value}")
+    poll_until(lambda: line.value is value, seconds, f"{line.spec} to become {value}")
 
 
 def test_pulse(pb):
@@ -247,7 +250,7 @@ def test_pulse_replaced_by_set(pb):
     line = pb.line("GPIO27")
     line.pulse(True, 0.2)
     line.set(True)
-    time.sleep(timeout(0.4))
+    time.sleep(scaled(0.4))
     assert line.value is True
 
 
@@ -272,11 +275,11 @@ def test_blink_count(pb):
     seen, match = value_changes(pb, line, lambda s: len(s) >= 6)
     start = time.monotonic()
     line.blink(0.05, 0.05, count=3)
-    assert pb.run(timeout=timeout(5)) is True, f"only saw {seen}"
+    assert pb.run(timeout=scaled(5)) is True, f"only saw {seen}"
     match.remove()
     assert seen == [True, False, True, False, True, False]
     assert time.monotonic() - start >= 0.24
-    time.sleep(timeout(0.2))
+    time.sleep(scaled(0.2))
     assert line.value is False
 
 
@@ -284,7 +287,7 @@ def test_blink_forever_until_set(pb):
     line = pb.line("GPIO26")
     seen, match = value_changes(pb, line, lambda s: len(s) >= 4)
     line.blink(timedelta(milliseconds=20), 0.02)
-    assert pb.run(timeout=timeout(5)) is True
+    assert pb.run(timeout=scaled(5)) is True
     line.set(False)
     pb.run(timeout=0.1)  # drain the changes already sent
     n = len(seen)
@@ -416,16 +419,17 @@ def test_no_bus(tmp_path):
 def restricted(tmp_path):
     """A bus whose policy refuses line changes (as the installed policy does for
     users outside group gpio), with its own daemon."""
-    b = Bus(tmp_path / "restricted", extra_policy="""
+    b = PrivateBus(tmp_path / "restricted", extra_rules="""
     <deny send_destination="io.pinbus1" send_interface="io.pinbus1.Line" send_member="Set"/>
     <deny send_destination="io.pinbus1" send_interface="io.pinbus1.Manager" send_member="ClaimLine"/>
 """)
-    d = Daemon(b, tmp_path / "daemon", None)
+    d = Pinbusd(b.address, tmp_path / "daemon")
     try:
         d.start()
         yield b
-        d.stop()
+        d.stop_ok()
     finally:
+        d.close()
         b.stop()
 
 
@@ -450,14 +454,14 @@ SNIPPET = "import pinbus; p = pinbus.Pinbus({}); print(p.backend, p.line('GPIO4'
                                           ("", "DBUS_SYSTEM_BUS_ADDRESS")])
 def test_session_and_system_bus(daemon, how, variable):
     # In a fresh process: libdbus reads the bus addresses from the environment once.
-    env = cli_env(**{variable: daemon.bus.address})
+    env = cli_env(**{variable: daemon.address})
     env.pop("DBUS_SESSION_BUS_ADDRESS" if variable == "DBUS_SYSTEM_BUS_ADDRESS"
             else "DBUS_SYSTEM_BUS_ADDRESS", None)
     r = subprocess.run([sys.executable, "-c", SNIPPET.format(how)], capture_output=True, text=True,
-                       env=env, timeout=timeout(30))
+                       env=env, timeout=scaled(30))
     assert r.returncode == 0, r.stderr
     assert r.stdout == "simulator /io/pinbus1/line/GPIO4\n"
 
 
 def test_package_imports_from_source_tree():
-    assert os.path.dirname(pinbus.__file__) == str(PYTHON_DIR / "pinbus")
+    assert os.path.dirname(pinbus.__file__) == str(BINDINGS_PYTHON / "pinbus")

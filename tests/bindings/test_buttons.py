@@ -6,7 +6,8 @@ import signal
 import time
 
 import pytest
-from conftest import timeout, wait_for
+from pbharness import scaled
+from pbharness.client import poll_until
 
 import pinbus
 
@@ -53,7 +54,7 @@ def test_callbacks(pb, sim):
     # changes over 3 ms, so each level counts 23 ms after its bounce starts.
     t0 = sim.schedule("GPIO17", [(0, False, 6, 3000), (100_000, True, 6, 3000),
                                  (1_000_000, False, 6, 3000), (1_600_000, True, 6, 3000)])
-    deadline = time.monotonic() + timeout(10)
+    deadline = time.monotonic() + scaled(10)
     while len(got) < 6 and time.monotonic() < deadline:
         pb.run(timeout=0.1)
     for s in subs:
@@ -79,12 +80,12 @@ def test_cli_button(cli, pb, sim):
     # Its last subscription is to Clicked: once the bus has it, the command is listening.
     sim.wait_subscribed("Clicked", pb.button("doorbell").path)
     t0 = sim.schedule("GPIO17", [(0, False, 6, 3000), (100_000, True, 6, 3000)])
-    wait_for(lambda: pb.button("doorbell").press_count == 1, what="the press")
+    poll_until(lambda: pb.button("doorbell").press_count == 1, what="the press")
     # Pressed at 23 ms, released at 123 ms, Clicked when the 300 ms window closes at 423 ms: the
     # three lines are printed as each comes.
     got = [proc.stdout.readline() for _ in range(3)]
     proc.send_signal(signal.SIGTERM)
-    out, err = proc.communicate(timeout=timeout(10))
+    out, err = proc.communicate(timeout=scaled(10))
     assert proc.returncode == 0, err
     assert out == "", out
     stamp = lambda ns: f"{ns // 10**9}.{ns % 10**9:09d}"  # noqa: E731

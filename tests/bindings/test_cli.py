@@ -17,7 +17,9 @@ from datetime import timedelta
 from pathlib import Path
 
 import pytest
-from conftest import PYTHON_DIR, Cli, cli_env, timeout, wait_for
+from pbharness import BINDINGS_PYTHON, scaled
+from pbharness.cli import Cli, cli_env
+from pbharness.client import poll_until
 
 import pinbus
 from pinbus import cli as pinbus_cli
@@ -116,7 +118,7 @@ def test_pulse(cli, pb):
     cli("set", "GPIO27", "off")
     cli("pulse", "GPIO27", "on", "300ms")
     assert line.value is True  # still in the pulse: the command returns at once
-    wait_for(lambda: line.value is False, what="the pulse to end")
+    poll_until(lambda: line.value is False, what="the pulse to end")
 
 
 def test_blink(cli, pb):
@@ -132,8 +134,8 @@ def test_blink(cli, pb):
     match = pb.bus.add_signal_receiver(on_changed, "PropertiesChanged",
                                        "org.freedesktop.DBus.Properties", "io.pinbus1", line.path)
     cli("blink", "GPIO26", "20ms", "0.02", "2")
-    assert pb.run(timeout=timeout(5)) is True
-    pb.run(timeout=timeout(0.1))
+    assert pb.run(timeout=scaled(5)) is True
+    pb.run(timeout=scaled(0.1))
     match.remove()
     assert changes == [True, False, True, False]
     # Without a count: until the next set.
@@ -161,13 +163,13 @@ def start_monitor(cli, pb, spec, *options):
             pytest.fail(f"monitor exited with {proc.returncode}: {proc.communicate()}")
         return line.owner != ""
 
-    wait_for(ready, 10, "pinbus monitor to claim the line")
+    poll_until(ready, 10, "pinbus monitor to claim the line")
     return proc, line
 
 
 def stop_monitor(proc, sig=signal.SIGTERM):
     proc.send_signal(sig)
-    out, err = proc.communicate(timeout=timeout(10))
+    out, err = proc.communicate(timeout=scaled(10))
     assert "Traceback" not in err, err
     assert proc.returncode == 0, f"monitor exited with {proc.returncode}: {err}"
     return [EDGE_RE.fullmatch(line).groups() for line in out.splitlines()]
@@ -214,7 +216,7 @@ def test_monitor_options(cli, pb, sim):
     assert line.debounce_us == 2000
     for level in (True, False, True, False):  # logical: falling, rising, falling, rising
         sim.set_input("GPIO22", level)
-        wait_for(lambda: line.value is (not level), what="the debounced level")
+        poll_until(lambda: line.value is (not level), what="the debounced level")
     edges = [read_edge(proc), read_edge(proc)]
     edges += stop_monitor(proc)
     assert [e[3] for e in edges] == ["1", "1"]
@@ -222,8 +224,8 @@ def test_monitor_options(cli, pb, sim):
 
 def test_monitor_stops_when_the_daemon_leaves(cli, pb, daemon):
     proc, line = start_monitor(cli, pb, "GPIO17")
-    daemon.stop()
-    out, err = proc.communicate(timeout=timeout(10))
+    daemon.stop_ok()
+    out, err = proc.communicate(timeout=scaled(10))
     assert proc.returncode == 1
     assert err.startswith("pinbus: ") and "GPIO17" in err, err
     assert "Traceback" not in err
@@ -258,9 +260,9 @@ def test_errors_name_the_line(cli, other):
 
 def test_not_output(cli, daemon, pb):
     # An input the daemon kept (persist) after its client left.
-    with pinbus.Pinbus(address=daemon.bus.address) as p:
+    with pinbus.Pinbus(address=daemon.address) as p:
         p.claim("GPIO17", persist=True)
-    wait_for(lambda: pb.line("GPIO17").owner == "", what="GPIO17's owner to leave")
+    poll_until(lambda: pb.line("GPIO17").owner == "", what="GPIO17's owner to leave")
     r = cli("set", "GPIO17", "on", check_status=1)
     assert r.stderr.startswith("pinbus: Line GPIO17 is held as an input")
 
@@ -287,13 +289,13 @@ def test_no_bus(tmp_path):
 
 
 def test_session_and_system_bus(cli, daemon):
-    env = cli_env(DBUS_SESSION_BUS_ADDRESS=daemon.bus.address)
+    env = cli_env(DBUS_SESSION_BUS_ADDRESS=daemon.address)
     env.pop("DBUS_SYSTEM_BUS_ADDRESS", None)
     assert cli("--session", "find", "GPIO4", bus_args=[], env=env).stdout.startswith("GPIO4 ")
-    env = cli_env(DBUS_SYSTEM_BUS_ADDRESS=daemon.bus.address)
+    env = cli_env(DBUS_SYSTEM_BUS_ADDRESS=daemon.address)
     env.pop("DBUS_SESSION_BUS_ADDRESS", None)
     assert cli("find", "GPIO4", bus_args=[], env=env).stdout.startswith("GPIO4 ")
-    r = cli("--session", "--address", daemon.bus.address, "info", bus_args=[], check_status=2)
+    r = cli("--session", "--address", daemon.address, "info", bus_args=[], check_status=2)
     assert "not allowed with" in r.stderr
 
 
@@ -304,7 +306,7 @@ def script(tmp_path):
     if os.environ.get("PINBUS_CLI"):
         return Path(os.environ["PINBUS_CLI"])
     path = tmp_path / "pinbus"
-    template = (PYTHON_DIR / "pinbus.in").read_text()
+    template = (BINDINGS_PYTHON / "pinbus.in").read_text()
     path.write_text(template.replace("@PYTHONDIR@", str(tmp_path / "site-packages")))
     path.chmod(0o755)
     return path
@@ -323,5 +325,5 @@ def test_installed_command(script, cli):
 
 def test_python_m_pinbus(cli):
     r = subprocess.run([sys.executable, "-m", "pinbus", "--help"], capture_output=True, text=True,
-                       env=cli_env(), timeout=timeout(30))
+                       env=cli_env(), timeout=scaled(30))
     assert r.returncode == 0 and r.stdout.startswith("usage: pinbus ")

@@ -4,7 +4,8 @@
 import time
 
 import pytest
-from conftest import timeout, wait_for
+from pbharness import scaled
+from pbharness.client import poll_until
 
 import pinbus
 
@@ -67,10 +68,10 @@ def test_output_pulse_blink(pb):
     relay = pb.output("relay.1")
     relay.pulse(True, 0.1)
     assert relay.value is True
-    wait_for(lambda: relay.value is False, what="the pulse to end")
+    poll_until(lambda: relay.value is False, what="the pulse to end")
     relay.blink(0.02, 0.02, 2)
     assert relay.value is True
-    wait_for(lambda: relay.value is False, what="the blink to end")
+    poll_until(lambda: relay.value is False, what="the blink to end")
     with pytest.raises(pinbus.InvalidArgs, match="GPIO22"):
         relay.blink(0, 0.02)
 
@@ -95,7 +96,7 @@ def test_restore_across_restart(daemon, pb):
     pb.output("relay.1").set(True)
     pb.close()
     daemon.restart()
-    with pinbus.Pinbus(address=daemon.bus.address) as p:
+    with pinbus.Pinbus(address=daemon.address) as p:
         assert p.output("porch").value is False  # restored
         assert p.output("relay.1").value is False  # not restored: initial
 
@@ -114,5 +115,5 @@ def test_cli_drives_an_output_line(cli, pb):
     r = cli("release", "GPIO27", check_status=1)
     assert r.stderr.startswith("pinbus: ") and "GPIO27" in r.stderr and "porch" in r.stderr
     cli("pulse", "GPIO27", "on", "50ms")
-    time.sleep(timeout(0.01))
-    wait_for(lambda: pb.output("porch").value is False, what="the pulse to end")
+    time.sleep(scaled(0.01))
+    poll_until(lambda: pb.output("porch").value is False, what="the pulse to end")

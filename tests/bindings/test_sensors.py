@@ -4,7 +4,7 @@
 import re
 
 import pytest
-from conftest import wait_for
+from pbharness.client import poll_until
 
 import pinbus
 
@@ -38,7 +38,7 @@ def test_sensors_list(pb):
 
 def test_sensor_properties_and_read(pb):
     room = pb.sensor("room")
-    wait_for(lambda: room.online, 10, "room online")
+    poll_until(lambda: room.online, 10, "room online")
     assert room.model == "bme280"
     assert room.bus == "/dev/i2c-1"
     assert room.address == 0x76
@@ -54,7 +54,7 @@ def test_sensor_properties_and_read(pb):
 
 def test_offline_sensor_read_raises(pb):
     far = pb.sensor("far")
-    wait_for(lambda: far.last_error, 10, "far's error")
+    poll_until(lambda: far.last_error, 10, "far's error")
     assert far.online is False
     with pytest.raises(pinbus.SensorOffline, match="/dev/i2c-4"):
         far.read()
@@ -78,8 +78,8 @@ def test_on_values(pb):
 
 def test_cli_sensors_and_read(cli, pb):
     room = pb.sensor("room")
-    wait_for(lambda: room.online, 10, "room online")
-    wait_for(lambda: pb.sensor("far").last_error, 10, "far's error")
+    poll_until(lambda: room.online, 10, "room online")
+    poll_until(lambda: pb.sensor("far").last_error, 10, "far's error")
     out = cli("sensors").stdout.splitlines()
     assert out[0] == ("room bme280 /dev/i2c-1 0x76 temperature=23.72°C pressure=100942.70Pa "
                       "humidity=65.31%RH")
@@ -96,9 +96,9 @@ def test_cli_sensors_and_read(cli, pb):
 
 def test_cli_nak_and_recovery(cli, pb):
     room = pb.sensor("room")
-    wait_for(lambda: room.online, 10, "room online")
+    poll_until(lambda: room.online, 10, "room online")
     set_nak(pb, True)
-    wait_for(lambda: not room.online, 10, "room offline")
+    poll_until(lambda: not room.online, 10, "room offline")
     assert "offline: ENXIO" in cli("sensors").stdout or "offline: EREMOTEIO" in cli("sensors").stdout
     set_nak(pb, False)
-    wait_for(lambda: room.online, 15, "room back online")
+    poll_until(lambda: room.online, 15, "room back online")

@@ -14,10 +14,10 @@ import time
 import dbus
 import pytest
 
-from conftest import (E_LINE_BUSY, LINE, MANAGER, PROPERTIES, ROOT, line_path, native, path_encode,
-                      pinbusd_command, scaled, settle, wait_until)
-
-BUTTON = "io.pinbus1.Button"
+from pbharness import scaled
+from pbharness.bus import pinbusd_command
+from pbharness.client import dbus_error, native, settle, wait_until
+from pbharness.names import BUTTON, E_LINE_BUSY, LINE, ROOT, button_path, line_path
 
 DOORBELL = """[button doorbell]
 line = GPIO17
@@ -33,10 +33,6 @@ PLACEMENTS = {
     "daemon": ("debouncer = daemon\n", [], "daemon"),
     "fallback": ("", ["--simulate-no-kernel-debounce"], "daemon"),
 }
-
-
-def button_path(name):
-    return path_encode("/io/pinbus1/button", name)
 
 
 def start(pinbus, config, args=()):
@@ -264,7 +260,6 @@ def test_properties_changes_and_line_value(pinbus):
 @pytest.mark.pinbusd(config=DOORBELL)
 def test_line_is_busy(pinbus):
     c = pinbus.bus
-    from conftest import dbus_error
     with dbus_error(E_LINE_BUSY, "GPIO17", "button 'doorbell'"):
         c.claim("GPIO17", {"direction": "input"})
     with dbus_error(E_LINE_BUSY, "GPIO17", "button 'doorbell'"):

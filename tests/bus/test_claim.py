@@ -4,8 +4,8 @@
 import dbus
 import pytest
 
-from conftest import (E_INVALID_ARGS, E_LINE_BUSY, LINE, ROOT, MANAGER, dbus_error, line_path, settle,
-                      wait_until)
+from pbharness.client import dbus_error, settle, wait_until
+from pbharness.names import E_INVALID_ARGS, E_LINE_BUSY, LINE, MANAGER, ROOT, line_path
 
 
 def assert_free(client, name):

@@ -8,7 +8,9 @@ import subprocess
 
 import pytest
 
-from conftest import OUTPUT, output_path, pinbusd_command, scaled, short_tempdir
+from pbharness import scaled
+from pbharness.bus import pinbusd_command, short_tempdir
+from pbharness.names import OUTPUT, output_path
 
 GOOD = """\
 # The porch light.

@@ -3,7 +3,8 @@
 
 import time
 
-from conftest import LINE, line_path, settle, wait_until
+from pbharness.client import settle, wait_until
+from pbharness.names import LINE, line_path
 
 # After the last expected edge, how long to keep listening for unexpected ones (scaled).
 QUIET = 0.15

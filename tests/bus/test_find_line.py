@@ -4,7 +4,8 @@
 import dbus
 import pytest
 
-from conftest import E_INVALID_ARGS, E_NO_SUCH_LINE, LINE, dbus_error
+from pbharness.client import dbus_error
+from pbharness.names import E_INVALID_ARGS, E_NO_SUCH_LINE, LINE
 
 
 def test_find_by_name(pinbus):

@@ -4,8 +4,9 @@ objects leave and return on the bus, claims end, configured outputs are re-estab
 
 import pytest
 
-from conftest import (CHIP0, LINE, MANAGER, NUM_LINES, OBJECT_MANAGER, OUTPUT, ROOT, RPI_NAMES, SIMULATOR,
-                      E_NO_SUCH_LINE, dbus_error, line_path, native, output_path, wait_until)
+from pbharness.client import dbus_error, native, wait_until
+from pbharness.names import (BUTTON, CHIP0, E_NO_SUCH_LINE, LINE, MANAGER, NUM_LINES, OBJECT_MANAGER, OUTPUT,
+                             ROOT, RPI_NAMES, SIMULATOR, line_path, output_path)
 
 E_NO_SUCH_DEVICE = "io.pinbus1.Error.NoSuchDevice"
 LABEL = "pinctrl-bcm2711"
@@ -127,7 +128,6 @@ active-low = yes
 debounce = 20ms
 hold-time = 1s
 """
-BUTTON = "io.pinbus1.Button"
 BUTTON_PATH = "/io/pinbus1/button/doorbell"
 
 

@@ -5,20 +5,17 @@ pinbusd --simulate runs with a configuration that makes an object of every kind 
 and the simulator at /io/pinbus1, the chip, its lines, an output, a button, a sensor). The test walks
 the whole object tree from /io/pinbus1 through Introspect and compares every io.pinbus1.* interface
 of every object with the XML's: methods, signals and properties, argument names, types, directions
-and order, property types, access and annotations (see tests/dbus_xml.py for what is normalised).
+and order, property types, access and annotations (see tests/pbharness/xml.py for what is normalised).
 The standard org.freedesktop.DBus.* interfaces are sd-bus's and are not compared.
 """
 
 import os
-import sys
 import xml.etree.ElementTree as ET
 
 import pytest
 
-from conftest import ROOT
-
-sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), ".."))
-import dbus_xml  # noqa: E402  (tests/dbus_xml.py, shared with tests/check-dbus-api.py)
+from pbharness import xml as dbus_xml
+from pbharness.names import ROOT
 
 CONFIG = """\
 [output porch]

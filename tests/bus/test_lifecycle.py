@@ -7,7 +7,10 @@ import time
 
 import pytest
 
-from conftest import BUS_NAME, pinbusd_command, scaled, wait_until
+from pbharness import scaled
+from pbharness.bus import pinbusd_command
+from pbharness.client import wait_until
+from pbharness.names import BUS_NAME
 
 CONFIG = "[output porch]\nline = GPIO27\ninitial = on\nrestore = yes\n"
 
@@ -93,9 +96,9 @@ def test_bus_going_away_ends_daemon(pinbus):
     """When the bus disappears the daemon exits instead of running deaf."""
     pinbus.bus_daemon.stop()
     try:
-        pinbus.daemon.proc.wait(timeout=scaled(10))
+        status = pinbus.daemon.wait(10)
     except Exception:
         pytest.fail("pinbusd kept running after its bus went away")
     # EXIT_FAILURE, so that Restart=on-failure brings it back; not a signal, nor the
     # sanitizers' (97, 98) or valgrind's (99) statuses.
-    assert pinbus.daemon.proc.returncode == 1, pinbus.daemon.proc.returncode
+    assert status == 1, status

@@ -4,7 +4,9 @@
 import subprocess
 
 
-from conftest import (E_LINE_BUSY, E_NOT_OUTPUT, LINE, dbus_error, line_path, scaled, settle)
+from pbharness import scaled
+from pbharness.client import dbus_error, settle
+from pbharness.names import E_LINE_BUSY, E_NOT_OUTPUT, LINE, line_path
 
 
 def test_set_then_get_on_free_line(pinbus):

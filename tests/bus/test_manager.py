@@ -9,8 +9,10 @@ import dbus
 import dbus.exceptions
 import pytest
 
-from conftest import (CHIP, CHIP0, LINE, MANAGER, NUM_LINES, OBJECT_MANAGER, RPI_NAMES, ROOT, SIMULATOR,
-                      line_path, pinbusd_command, scaled)
+from pbharness import scaled
+from pbharness.bus import pinbusd_command
+from pbharness.names import (CHIP, CHIP0, LINE, MANAGER, NUM_LINES, OBJECT_MANAGER, ROOT, RPI_NAMES,
+                             SIMULATOR, line_path)
 
 LINE_PROPS = {
     "Name": dbus.String, "Chip": dbus.ObjectPath, "Offset": dbus.UInt32, "Used": dbus.Boolean,

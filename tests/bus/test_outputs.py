@@ -6,8 +6,9 @@ import os
 import dbus
 import pytest
 
-from conftest import (E_INVALID_ARGS, E_LINE_BUSY, E_NO_SUCH_LINE, LINE, OUTPUT, SCALE, dbus_error, line_path,
-                      output_path, settle, wait_until)
+from pbharness import SCALE
+from pbharness.client import dbus_error, settle, wait_until
+from pbharness.names import E_INVALID_ARGS, E_LINE_BUSY, E_NO_SUCH_LINE, LINE, OUTPUT, line_path, output_path
 
 CONFIG = """\
 [output porch]

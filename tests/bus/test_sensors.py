@@ -13,17 +13,10 @@ import dbus
 import dbus.exceptions
 import pytest
 
-from conftest import (E_INVALID_ARGS, PROPERTIES, ROOT, SIMULATOR, dbus_error, native, path_encode,
-                      pinbusd_command, pump, scaled, settle, wait_until)
-
-SENSOR = "io.pinbus1.Sensor"
-E_SENSOR_OFFLINE = "io.pinbus1.Error.SensorOffline"
-E_NO_SUCH_DEVICE = "io.pinbus1.Error.NoSuchDevice"
-
-
-def sensor_path(name):
-    return path_encode("/io/pinbus1/sensor", name)
-
+from pbharness import scaled
+from pbharness.bus import pinbusd_command
+from pbharness.client import dbus_error, native, settle, wait_until
+from pbharness.names import E_INVALID_ARGS, E_NO_SUCH_DEVICE, E_SENSOR_OFFLINE, ROOT, SENSOR, SIMULATOR, sensor_path
 
 ROOM = sensor_path("room")
 OUTSIDE = sensor_path("outside")

@@ -18,8 +18,9 @@ import subprocess
 
 import pytest
 
-from conftest import dbus_error, path_encode, wait_until
-from test_sensors import E_SENSOR_OFFLINE, assert_v1, prop, read
+from pbharness.client import dbus_error, wait_until
+from pbharness.names import E_SENSOR_OFFLINE, sensor_path
+from test_sensors import assert_v1, prop, read
 
 STUB_NAME = "SMBus stub driver"
 
@@ -88,7 +89,7 @@ def start(pinbus, config):
 def test_bme280_v1_through_i2c_dev(pinbus, stub):
     start(pinbus, f"[sensor room]\nmodel = bme280\nbus = {stub}\naddress = 0x76\ninterval = 200ms\n")
     c = pinbus.bus
-    room = path_encode("/io/pinbus1/sensor", "room")
+    room = sensor_path("room")
     wait_until(lambda: prop(c, room, "Online"), 10, "room online")
     assert prop(c, room, "Bus") == f"/dev/i2c-{stub}"
     assert_v1(prop(c, room, "Values"))
@@ -99,7 +100,7 @@ def test_bme280_v1_through_i2c_dev(pinbus, stub):
 def test_tmp102_table_through_i2c_dev(pinbus, stub):
     start(pinbus, f"[sensor t]\nmodel = tmp102\nbus = /dev/i2c-{stub}\naddress = 0x48\ninterval = 1h\n")
     c = pinbus.bus
-    t = path_encode("/io/pinbus1/sensor", "t")
+    t = sensor_path("t")
     wait_until(lambda: prop(c, t, "Online"), 10, "t online")
     for msb, lsb, degc in TMP102_TABLE:
         # i2c-stub keeps a word register as one 16-bit cell whose low byte goes first on the wire.
@@ -114,8 +115,8 @@ def test_absent_device_and_adapter_on_the_kernel(pinbus, stub):
     start(pinbus, f"[sensor gone]\nmodel = bme280\nbus = {stub}\naddress = 0x77\ninterval = 100ms\n"
                   "[sensor nobus]\nmodel = tmp102\nbus = 250\naddress = 0x48\ninterval = 100ms\n")
     c = pinbus.bus
-    gone = path_encode("/io/pinbus1/sensor", "gone")
-    nobus = path_encode("/io/pinbus1/sensor", "nobus")
+    gone = sensor_path("gone")
+    nobus = sensor_path("nobus")
     wait_until(lambda: prop(c, gone, "LastError") and prop(c, nobus, "LastError"), 10, "both errors")
     # i2c-stub answers an address outside its chip_addr with ENODEV, which an adapter's driver
     # means as no acknowledge (Documentation/i2c/fault-codes.rst reserves ENODEV for a probe finding
@@ -149,7 +150,7 @@ def test_adapter_appearing_after_the_daemon(pinbus, stub):
     try:
         start(pinbus, f"[sensor room]\nmodel = bme280\nbus = {stub}\naddress = 0x76\ninterval = 100ms\n")
         c = pinbus.bus
-        room = path_encode("/io/pinbus1/sensor", "room")
+        room = sensor_path("room")
         wait_until(lambda: prop(c, room, "LastError"), 10, "room's error")
         assert prop(c, room, "LastError").startswith(f"ENOENT: no such adapter /dev/i2c-{stub}")
         assert prop(c, room, "Online") is False

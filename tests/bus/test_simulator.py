@@ -8,8 +8,8 @@ import xml.etree.ElementTree as ET
 import dbus
 import pytest
 
-from conftest import (E_INVALID_ARGS, E_NO_SUCH_LINE, LINE, MANAGER, ROOT, SIMULATOR, dbus_error, line_path,
-                      settle, wait_until)
+from pbharness.client import dbus_error, settle, wait_until
+from pbharness.names import E_INVALID_ARGS, E_NO_SUCH_LINE, LINE, MANAGER, ROOT, SIMULATOR, line_path
 
 QUIET = 0.15
 

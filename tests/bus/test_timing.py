@@ -14,7 +14,9 @@ scale, as they stretch everything else.
 
 import dbus
 
-from conftest import E_INVALID_ARGS, LINE, SCALE, dbus_error, line_path, settle, wait_until
+from pbharness import SCALE
+from pbharness.client import dbus_error, settle, wait_until
+from pbharness.names import E_INVALID_ARGS, LINE, line_path
 
 
 def tolerance(expected):

@@ -3,7 +3,8 @@
 """Proves the installed D-Bus policy (systemd/io.pinbus1.conf).
 
 Starts a dbus-daemon with a system-bus-like configuration (deny by default,
-as Debian's system.conf) that includes the project's policy, runs
+as Debian's system.conf: tests/pbharness/bus.py's "system" policy) that
+includes the project's policy, runs
 `pinbusd --simulate` on it as root, and then calls the daemon as unprivileged
 users (setpriv to nobody, with and without group gpio) to check that reading is
 open to everyone, that changing lines is AccessDenied to others, and that
@@ -26,46 +27,19 @@ import grp
 import json
 import os
 import pwd
-import shlex
 import shutil
 import signal
 import subprocess
 import sys
 import tempfile
-import time
 
-BUS_NAME = "io.pinbus1"
-ACCESS_DENIED = "org.freedesktop.DBus.Error.AccessDenied"
-SCALE = float(os.environ.get("PINBUS_TEST_TIMEOUT_SCALE", "1") or 1)
+# tests/pbharness, the tests' shared harness (standard library only, as used here).
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), ".."))
+from pbharness import scaled  # noqa: E402
+from pbharness.bus import Pinbusd, PrivateBus  # noqa: E402
+from pbharness.names import BUS_NAME, E_ACCESS_DENIED, PROPERTIES, ROOT  # noqa: E402
+
 STAND_IN_OWNER = "daemon"  # plays the policy's "pinbus" user
-
-BUS_CONFIG = """<!DOCTYPE busconfig PUBLIC "-//freedesktop//DTD D-Bus Bus Configuration 1.0//EN"
- "http://www.freedesktop.org/standards/dbus/1.0/busconfig.dtd">
-<busconfig>
-  <type>system</type>
-  <listen>unix:path={socket}</listen>
-  <auth>EXTERNAL</auth>
-  <!-- The default policy of Debian's /usr/share/dbus-1/system.conf. -->
-  <policy context="default">
-    <allow user="*"/>
-    <deny own="*"/>
-    <deny send_type="method_call"/>
-    <allow send_type="signal"/>
-    <allow send_requested_reply="true" send_type="method_return"/>
-    <allow send_requested_reply="true" send_type="error"/>
-    <allow receive_type="method_call"/>
-    <allow receive_type="method_return"/>
-    <allow receive_type="error"/>
-    <allow receive_type="signal"/>
-    <allow send_destination="org.freedesktop.DBus" send_interface="org.freedesktop.DBus"/>
-    <allow send_destination="org.freedesktop.DBus" send_interface="org.freedesktop.DBus.Introspectable"/>
-    <allow send_destination="org.freedesktop.DBus" send_interface="org.freedesktop.DBus.Properties"/>
-    <deny send_destination="org.freedesktop.DBus" send_interface="org.freedesktop.DBus"
-          send_member="UpdateActivationEnvironment"/>
-  </policy>
-  <include>{policy}</include>
-</busconfig>
-"""
 
 # A configured output and sensor, so that the io.pinbus1.Output and Sensor methods are covered.
 PINBUS_CONFIG = """[output led]
@@ -95,8 +69,8 @@ print(json.dumps(results))
 """
 
 LINE = "/io/pinbus1/line/"
-MGR = ("/io/pinbus1", "io.pinbus1.Manager")
-PROPS = "org.freedesktop.DBus.Properties"
+MGR = (ROOT, "io.pinbus1.Manager")
+PROPS = PROPERTIES
 
 # (description, expectation, call). Expectation: "ok" (must succeed), "denied"
 # (must be AccessDenied), "allowed" (the policy lets it through: any reply but
@@ -169,8 +143,7 @@ class Run:
         self.pinbusd = pinbusd
         self.tmp = tempfile.mkdtemp(prefix="pinbus-policy-")
         os.chmod(self.tmp, 0o755)  # the unprivileged clients must reach the socket
-        self.socket = os.path.join(self.tmp, "bus")
-        self.address = "unix:path=" + self.socket
+        self.address = None
         self.bus = None
         self.daemon = None
         self.created_group = False
@@ -205,38 +178,29 @@ class Run:
         return path
 
     def start_bus(self):
-        conf = os.path.join(self.tmp, "bus.conf")
-        with open(conf, "w") as f:
-            f.write(BUS_CONFIG.format(socket=self.socket, policy=self.write_policy()))
-        self.bus_log = open(os.path.join(self.tmp, "dbus-daemon.log"), "w+")
-        self.bus = subprocess.Popen(["dbus-daemon", "--config-file=" + conf, "--nofork", "--nopidfile",
-                                     "--print-address=1"],
-                                    stdout=subprocess.PIPE, stderr=self.bus_log, text=True)
-        line = self.bus.stdout.readline()
-        if not line.startswith("unix:"):
-            self.bus_log.seek(0)
-            raise Failure("dbus-daemon did not start:\n" + self.bus_log.read())
+        # The socket in self.tmp, which the unprivileged clients can reach.
+        try:
+            self.bus = PrivateBus(self.tmp, policy="system", includes=[self.write_policy()],
+                                  socket_dir=self.tmp)
+        except AssertionError as e:
+            raise Failure(str(e))
+        self.address = self.bus.address
 
     def start_pinbusd(self):
-        conf = os.path.join(self.tmp, "pinbus.conf")
-        with open(conf, "w") as f:
-            f.write(PINBUS_CONFIG)
-        cmd = shlex.split(os.environ.get("PINBUSD_WRAPPER", "")) + [
-            self.pinbusd, "--simulate", "--bus-address=" + self.address,
-            "--state-dir=" + os.path.join(self.tmp, "state"), "--config=" + conf]
-        self.daemon_log = open(os.path.join(self.tmp, "pinbusd.log"), "w+")
-        self.daemon = subprocess.Popen(cmd, stdout=self.daemon_log, stderr=subprocess.STDOUT)
+        # PINBUSD (self.pinbusd) and PINBUSD_WRAPPER from the environment.
+        self.daemon = Pinbusd(self.address, self.tmp, PINBUS_CONFIG)
+        try:
+            self.daemon.start(timeout=20)
+        except AssertionError as e:
+            raise Failure(f"{e}:\n" + self.daemon.log_text())
 
         import dbus
         conn = dbus.bus.BusConnection(self.address)
-        deadline = time.monotonic() + 20 * SCALE
-        while not conn.name_has_owner(BUS_NAME):
-            if self.daemon.poll() is not None:
-                raise Failure(f"pinbusd exited with status {self.daemon.returncode}:\n" + self.log(self.daemon_log))
-            if time.monotonic() > deadline:
-                raise Failure("pinbusd did not own io.pinbus1 in time:\n" + self.log(self.daemon_log))
-            time.sleep(0.05)
-        conn.close()
+        try:
+            if not conn.name_has_owner(BUS_NAME):
+                raise Failure("pinbusd is ready but does not own io.pinbus1:\n" + self.daemon.log_text())
+        finally:
+            conn.close()
 
     # --- checks -----------------------------------------------------------
     def call_as(self, who, setpriv_args, calls):
@@ -244,7 +208,7 @@ class Run:
                json.dumps([c for c in calls])]
         env = {"PATH": "/usr/sbin:/usr/bin:/sbin:/bin", "HOME": self.tmp, "LANG": "C.UTF-8"}
         p = subprocess.run(cmd, cwd=self.tmp, env=env, capture_output=True, text=True,
-                           timeout=60 * SCALE)
+                           timeout=scaled(60))
         if p.returncode != 0:
             raise Failure(f"client as {who} failed (status {p.returncode}):\n{p.stdout}{p.stderr}")
         return json.loads(p.stdout)
@@ -256,9 +220,9 @@ class Run:
             if want == "ok":
                 good = got == "ok"
             elif want == "denied":
-                good = got == ACCESS_DENIED
+                good = got == E_ACCESS_DENIED
             else:  # "allowed"
-                good = got != ACCESS_DENIED
+                good = got != E_ACCESS_DENIED
             if got == "ok":
                 shown = "success"
             elif good:
@@ -309,28 +273,21 @@ class Run:
                         [(OWN[0], "ok", OWN[1]), ("Line.Set", "denied", WRITES[2][1])])
 
         # pinbusd must still be serving, and exit cleanly (sanitizers, valgrind).
-        if self.daemon.poll() is not None:
-            raise Failure(f"pinbusd died (status {self.daemon.returncode}):\n" + self.log(self.daemon_log))
-        self.daemon.send_signal(signal.SIGTERM)
+        if not self.daemon.running:
+            raise Failure(f"pinbusd died (status {self.daemon.proc.returncode}):\n" + self.daemon.log_text())
         try:
-            status = self.daemon.wait(timeout=30 * SCALE)
-        except subprocess.TimeoutExpired:
+            status = self.daemon.stop(signal.SIGTERM, timeout=30)
+        except AssertionError:
             raise Failure("pinbusd did not exit on SIGTERM")
         if status != 0:
-            raise Failure(f"pinbusd exited with status {status}:\n" + self.log(self.daemon_log))
+            raise Failure(f"pinbusd exited with status {status}:\n" + self.daemon.log_text())
 
     # --- tear-down --------------------------------------------------------
-    @staticmethod
-    def log(f):
-        f.flush()
-        f.seek(0)
-        return f.read()
-
     def cleanup(self):
-        for p in (self.daemon, self.bus):
-            if p and p.poll() is None:
-                p.kill()
-                p.wait()
+        if self.daemon:
+            self.daemon.close()
+        if self.bus:
+            self.bus.stop()
         if self.created_group:
             subprocess.run(["groupdel", "gpio"], check=False)
         shutil.rmtree(self.tmp, ignore_errors=True)

@@ -4,7 +4,9 @@ and the line then reads the pulled level."""
 
 import pytest
 
-from conftest import bus, gpioinfo
+from pbharness.client import wait_until
+from pbharness.gpiosim import gpioinfo
+from pbharness.names import LINE, line_path
 
 
 @pytest.mark.parametrize("bias,level", [("pull-up", True), ("pull-down", False)])
@@ -23,10 +25,10 @@ def test_reconfigure_bias(pinbus, gpio_sim):
     c, sim = pinbus.bus, gpio_sim("exp")
     c.claim("WL_ON", {"direction": "input", "bias": "pull-down"})
     assert sim.get_pull(1) == "pull-down" and not c.line_get("WL_ON")
-    rec = pinbus.recorder().watch_properties(bus.line_path("WL_ON"))
+    rec = pinbus.recorder().watch_properties(line_path("WL_ON"))
     c.claim("WL_ON", {"direction": "input", "bias": "pull-up"})  # same owner: reconfigured in place
     assert sim.get_pull(1) == "pull-up" and c.line_get("WL_ON")
-    bus.wait_until(lambda: "pull-up" in rec.values(bus.line_path("WL_ON"), bus.LINE, "Bias"), 5,
+    wait_until(lambda: "pull-up" in rec.values(line_path("WL_ON"), LINE, "Bias"), 5,
                    "Bias PropertiesChanged to pull-up")
 
 

@@ -14,9 +14,10 @@ import time
 
 import pytest
 
-from conftest import bus, gpioinfo
-
-BUTTON = "io.pinbus1.Button"
+from pbharness import SCALE, scaled
+from pbharness.client import native, settle, wait_until
+from pbharness.gpiosim import gpioinfo
+from pbharness.names import BUTTON, button_path
 
 DOORBELL = """[button doorbell]
 line = GPIO17
@@ -76,10 +77,6 @@ def write_together(contacts, sequence, gap_s=0.001):
             os.close(fd)
 
 
-def button_path(name):
-    return bus.path_encode("/io/pinbus1/button", name)
-
-
 def start(pinbus, config):
     pinbus.daemon.write_config(config)
     pinbus.daemon.start()
@@ -91,7 +88,7 @@ def recorder(pinbus, name="doorbell"):
 
 def events(rec, name="doorbell"):
     """[(member, args...)] of the button's signals, in order."""
-    return [(s.member,) + tuple(bus.native(a) for a in s.args)
+    return [(s.member,) + tuple(native(a) for a in s.args)
             for s in rec.signals if s.interface == BUTTON and s.path == button_path(name)]
 
 
@@ -100,7 +97,7 @@ def members(rec, name="doorbell"):
 
 
 def prop(pinbus, p, name="doorbell"):
-    return bus.native(pinbus.bus.get(button_path(name), BUTTON, p))
+    return native(pinbus.bus.get(button_path(name), BUTTON, p))
 
 
 @pytest.fixture
@@ -114,12 +111,12 @@ def press_hold_release(pinbus, contact, rec, hold_s=1.5):
     """The issue's done-when: a bouncing press, held, a bouncing release; returns the events."""
     before = time.monotonic_ns()
     contact.bounce(True)
-    bus.wait_until(lambda: "Pressed" in members(rec), 5, "Pressed")
+    wait_until(lambda: "Pressed" in members(rec), 5, "Pressed")
     assert prop(pinbus, "Pressed") is True
     time.sleep(max(0.0, hold_s - (time.monotonic_ns() - before) / 1e9))
     contact.bounce(False)
-    bus.wait_until(lambda: "Released" in members(rec), 5, "Released")
-    bus.settle(0.6)  # the click window (400 ms): a held press is no click
+    wait_until(lambda: "Released" in members(rec), 5, "Released")
+    settle(0.6)  # the click window (400 ms): a held press is no click
     return before, events(rec)
 
 
@@ -132,7 +129,7 @@ def check_press_hold_release(pinbus, contact, before, ev, hold_s=1.5):
     assert repeat == 0, why
     assert held_ts - pressed_ts == 1_000_000_000, why
     assert duration_us == (released_ts - pressed_ts) // 1000, why
-    assert abs(duration_us - hold_s * 1e6) < bus.scaled(0.1) * 1e6, why
+    assert abs(duration_us - hold_s * 1e6) < scaled(0.1) * 1e6, why
     assert prop(pinbus, "Pressed") is False and prop(pinbus, "Held") is False
     assert prop(pinbus, "PressCount") == 1
 
@@ -162,7 +159,7 @@ def test_line_as_the_kernel_sees_it(pinbus, contact, gpio_sim, placement):
     start(pinbus, DOORBELL + PLACEMENTS[placement])
     c = pinbus.bus
     debounce_us = 20000 if placement == "kernel" else 0
-    lp = bus.native(c.line_props("GPIO17"))
+    lp = native(c.line_props("GPIO17"))
     assert lp["Used"] is True and lp["Consumer"] == "pinbusd" and lp["Owner"] == "", lp
     assert lp["Edge"] == "both" and lp["Bias"] == "pull-up" and lp["ActiveLow"] is True, lp
     assert lp["DebounceUs"] == debounce_us, lp
@@ -180,7 +177,7 @@ def test_glitch_yields_nothing(pinbus, contact, placement):
     start(pinbus, DOORBELL + PLACEMENTS[placement])
     rec = recorder(pinbus)
     contact.glitch()
-    bus.settle(0.7)
+    settle(0.7)
     assert contact.max_gap() < DEBOUNCE_S / 2, f"the glitch took {contact.max_gap() * 1000:.1f} ms"
     assert events(rec) == []
     assert prop(pinbus, "PressCount") == 0 and prop(pinbus, "Pressed") is False
@@ -198,13 +195,13 @@ def test_double_click(pinbus, contact, placement):
     rec = recorder(pinbus)
     for _ in range(2):
         contact.bounce(True, 5)
-        bus.wait_until(lambda: prop(pinbus, "Pressed"), 5, "pressed")
+        wait_until(lambda: prop(pinbus, "Pressed"), 5, "pressed")
         time.sleep(0.1)
         contact.bounce(False, 5)
-        bus.wait_until(lambda: not prop(pinbus, "Pressed"), 5, "released")
+        wait_until(lambda: not prop(pinbus, "Pressed"), 5, "released")
         time.sleep(0.1)
-    bus.wait_until(lambda: "Clicked" in members(rec), 5, "Clicked")
-    bus.settle(1.2)
+    wait_until(lambda: "Clicked" in members(rec), 5, "Clicked")
+    settle(1.2)
     ev = events(rec)
     why = f"events {ev}, longest bounce gap {contact.max_gap() * 1000:.1f} ms"
     assert [e[0] for e in ev] == ["Pressed", "Released", "Pressed", "Released", "Clicked"], why
@@ -234,7 +231,7 @@ debouncer = {placement}
     for pressed, n, wait in script:
         # Change by change on both pins, so that they see the same bounces at about the same time.
         write_together([ck, cd], levels(pressed, n))
-        bus.settle(wait / bus.SCALE)
+        settle(wait / SCALE)
     rk.sync()
     ek, ed = events(rk, "k"), events(rd, "d")
     why = f"kernel {ek}, daemon {ed}, longest bounce gap {ck.max_gap() * 1000:.1f} ms"
@@ -246,5 +243,5 @@ debouncer = {placement}
     for a, b in zip(ek, ed):
         for x, y in zip(a[1:], b[1:]):
             if x > 10**9:
-                assert abs(x - y) < bus.scaled(0.01) * 1e9, why
+                assert abs(x - y) < scaled(0.01) * 1e9, why
     assert prop(pinbus, "PressCount", "k") == prop(pinbus, "PressCount", "d") == 3

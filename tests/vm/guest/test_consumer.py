@@ -3,7 +3,7 @@
 
 import pytest
 
-from conftest import bus, gpioinfo
+from pbharness.gpiosim import gpioinfo
 
 
 @pytest.mark.parametrize("device,name,offset", [("bcm2711", "GPIO17", 17), ("exp", "CAM_GPIO", 5)])

@@ -6,11 +6,12 @@ import time
 
 import pytest
 
-from conftest import bus
+from pbharness.client import native, settle, wait_until
+from pbharness.names import LINE, line_path
 
 
 def wait_edges(rec, name, n):
-    bus.wait_until(lambda: len(rec.edges(name)) >= n, 10, f"{n} Edge signal(s) of {name}")
+    wait_until(lambda: len(rec.edges(name)) >= n, 10, f"{n} Edge signal(s) of {name}")
     return rec.edges(name)
 
 
@@ -18,7 +19,7 @@ def test_both_edges(pinbus, gpio_sim):
     c, sim = pinbus.bus, gpio_sim("bcm2711")
     sim.pull(17, False)
     c.claim("GPIO17", {"direction": "input", "edge": "both"})
-    rec = pinbus.recorder().watch(bus.LINE, "Edge", bus.line_path("GPIO17"))
+    rec = pinbus.recorder().watch(LINE, "Edge", line_path("GPIO17"))
 
     before = time.monotonic_ns()
     sim.pull(17, True)
@@ -31,19 +32,19 @@ def test_both_edges(pinbus, gpio_sim):
     (_, t1, s1), (_, t2, s2) = edges
     assert before <= t1 <= t2 <= after, "timestamps are the kernel's CLOCK_MONOTONIC, in order"
     assert (s1, s2) == (1, 2), "seqno counts the line's edges from 1"
-    assert bus.native(c.line("GPIO17", "Value")) is False, "Value follows the last edge"
+    assert native(c.line("GPIO17", "Value")) is False, "Value follows the last edge"
 
 
 def test_rising_only(pinbus, gpio_sim):
     c, sim = pinbus.bus, gpio_sim("bcm2711")
     sim.pull(18, False)
     c.claim("GPIO18", {"direction": "input", "edge": "rising"})
-    rec = pinbus.recorder().watch(bus.LINE, "Edge", bus.line_path("GPIO18"))
+    rec = pinbus.recorder().watch(LINE, "Edge", line_path("GPIO18"))
     for level in (True, False, True, False):
         sim.pull(18, level)
     edges = wait_edges(rec, "GPIO18", 2)
     rec.sync()
-    bus.settle(0.2)
+    settle(0.2)
     assert [(v, s) for v, _, s in rec.edges("GPIO18")] == [(True, 1), (True, 2)], edges
 
 
@@ -52,7 +53,7 @@ def test_active_low_edges_are_logical(pinbus, gpio_sim):
     sim.pull(23, False)
     c.claim("GPIO23", {"direction": "input", "edge": "both", "active-low": True})
     assert c.line_get("GPIO23"), "active-low: a low pin reads 1"
-    rec = pinbus.recorder().watch(bus.LINE, "Edge", bus.line_path("GPIO23"))
+    rec = pinbus.recorder().watch(LINE, "Edge", line_path("GPIO23"))
     sim.pull(23, True)
     [(value, _, seqno)] = wait_edges(rec, "GPIO23", 1)
     assert (value, seqno) == (False, 1)
@@ -63,7 +64,7 @@ def test_seqno_per_line_on_the_expander(pinbus, gpio_sim):
     for off, name in ((3, "GLOBAL_RESET"), (4, "VDD_SD_IO_SEL")):
         sim.pull(off, False)
         c.claim(name, {"direction": "input", "edge": "both"})
-    rec = pinbus.recorder().watch(bus.LINE, "Edge")
+    rec = pinbus.recorder().watch(LINE, "Edge")
     sim.pull(3, True)
     sim.pull(4, True)
     sim.pull(3, False)
@@ -80,7 +81,7 @@ def test_debounced_input(pinbus, gpio_sim, debounce_us):
     sim.pull(24, False)
     c.claim("GPIO24", {"direction": "input", "edge": "both", "debounce-us": debounce_us})
     assert c.line("GPIO24", "DebounceUs") == debounce_us
-    rec = pinbus.recorder().watch(bus.LINE, "Edge", bus.line_path("GPIO24"))
+    rec = pinbus.recorder().watch(LINE, "Edge", line_path("GPIO24"))
     start = time.monotonic_ns()
     sim.pull(24, True)
     [(value, ts, _)] = wait_edges(rec, "GPIO24", 1)

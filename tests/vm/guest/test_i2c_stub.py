@@ -7,7 +7,7 @@ import subprocess
 
 import pytest
 
-from conftest import bus
+from pbharness import scaled
 
 
 def adapter():
@@ -20,7 +20,7 @@ def adapter():
 
 def i2c(*args):
     return subprocess.run(list(args), check=True, capture_output=True, text=True,
-                          timeout=bus.scaled(10)).stdout.strip()
+                          timeout=scaled(10)).stdout.strip()
 
 
 @pytest.mark.parametrize("address", [0x76, 0x48])

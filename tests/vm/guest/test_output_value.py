@@ -4,7 +4,7 @@ and a configured output's initial value."""
 
 import pytest
 
-from conftest import bus
+from pbharness.client import wait_until
 
 
 def test_set_and_toggle(pinbus, gpio_sim):
@@ -49,7 +49,7 @@ def test_pulse_ends_on_the_other_level(pinbus, gpio_sim):
     c, sim = pinbus.bus, gpio_sim("bcm2711")
     c.line_pulse("GPIO13", True, 200000)
     assert sim.value(13)
-    bus.wait_until(lambda: not sim.value(13), 5, "the pulse to end (sim_gpio13/value 0)")
+    wait_until(lambda: not sim.value(13), 5, "the pulse to end (sim_gpio13/value 0)")
 
 
 @pytest.mark.pinbusd(config="[output porch]\nline = GPIO26\ninitial = on\n\n"
