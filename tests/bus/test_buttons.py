@@ -279,8 +279,10 @@ def test_idle_button_costs_no_wakeups(pinbus):
     c.schedule("GPIO17", clicks(0, 1))
     wait_until(lambda: "Clicked" in members(rec), 5, "Clicked")
     # Debounce of the press and of the release, and the click window: a few wakeups, then none.
+    # (At most one per deadline; fewer when the daemon runs late, as under valgrind on a busy
+    # machine, and one wakeup finds several deadlines due.)
     n = prop(pinbus, "doorbell", "TimerWakeups")
-    assert 3 <= n <= 10, n
+    assert 1 <= n <= 10, n
     settle(1.0)
     assert prop(pinbus, "doorbell", "TimerWakeups") == n
 
