@@ -88,38 +88,9 @@ static uint16_t sensor_address(const Sensor *s)
 
 /* --- adapters -------------------------------------------------------------------- */
 
-int daemon_get_i2c_bus(Daemon *d, unsigned nr, PbI2cBus **ret)
-{
-        PbI2cBus **n, *bus = NULL;
-        int r;
-
-        for (size_t i = 0; i < d->n_i2c_buses; i++)
-                if (pb_i2c_bus_get_nr(d->i2c_buses[i]) == nr) {
-                        *ret = d->i2c_buses[i];
-                        return 0;
-                }
-
-        n = realloc(d->i2c_buses, (d->n_i2c_buses + 1) * sizeof(PbI2cBus *));
-        if (!n)
-                return -ENOMEM;
-        d->i2c_buses = n;
-
-        if (daemon_is_simulating(d))
-                r = nr == 1 ? pb_sim_i2c_bus_new_default(&bus) : -ENOENT;
-        else
-                r = pb_i2c_bus_open(nr, &bus);
-        if (r < 0)
-                return r;
-        log_debug("Opened I2C adapter %s%s", pb_i2c_bus_get_path(bus),
-                  pb_i2c_bus_is_simulated(bus) ? " (simulated)" : "");
-        d->i2c_buses[d->n_i2c_buses++] = bus;
-        *ret = bus;
-        return 0;
-}
-
 /* The adapter went away (-ENODEV from a transfer): every sensor on it lets go of it, and it is
  * closed, to be opened afresh at the next attempt. */
-static void daemon_drop_i2c_bus(Daemon *d, PbI2cBus *bus)
+static void sensors_drop_i2c_bus(Daemon *d, PbI2cBus *bus)
 {
         for (size_t i = 0; i < d->n_sensors; i++) {
                 Sensor *s = d->sensors[i];
@@ -130,16 +101,7 @@ static void daemon_drop_i2c_bus(Daemon *d, PbI2cBus *bus)
                 s->bus = NULL;
                 s->initialized = false;
         }
-        for (size_t i = 0; i < d->n_i2c_buses; i++)
-                if (d->i2c_buses[i] == bus) {
-                        log_warning("I2C adapter %s went away; reopening it at the next attempt",
-                                    pb_i2c_bus_get_path(bus));
-                        pb_i2c_bus_close(bus);
-                        memmove(d->i2c_buses + i, d->i2c_buses + i + 1,
-                                (d->n_i2c_buses - i - 1) * sizeof(PbI2cBus *));
-                        d->n_i2c_buses--;
-                        break;
-                }
+        daemon_close_i2c_bus(d, bus);
 }
 
 /* --- errors ---------------------------------------------------------------------- */
@@ -387,7 +349,7 @@ static void sensor_fail(Sensor *s, int r, SensorPhase phase)
         sensor_reply_error(s, PB_ERROR_SENSOR_OFFLINE, "Sensor %s is offline: %s", s->name, s->last_error);
 
         if (adapter_gone)
-                daemon_drop_i2c_bus(s->daemon, s->bus); /* (after the last use of detail) */
+                sensors_drop_i2c_bus(s->daemon, s->bus); /* (after the last use of detail) */
 
         s->failures++;
         delay = sensor_backoff_us(s);
@@ -664,18 +626,6 @@ void sensors_free(Daemon *d)
                 sensor_free(d->sensors[i]);
         d->sensors = mfree(d->sensors);
         d->n_sensors = 0;
-        for (size_t i = 0; i < d->n_i2c_buses; i++)
-                pb_i2c_bus_close(d->i2c_buses[i]);
-        d->i2c_buses = mfree(d->i2c_buses);
-        d->n_i2c_buses = 0;
-}
-
-Sensor *daemon_find_sensor(Daemon *d, const char *name)
-{
-        for (size_t i = 0; i < d->n_sensors; i++)
-                if (streq(d->sensors[i]->name, name))
-                        return d->sensors[i];
-        return NULL;
 }
 
 /* --- D-Bus ----------------------------------------------------------------------- */

@@ -52,21 +52,10 @@ int sensors_new(Daemon *d);
 void sensors_start(Daemon *d);
 
 /* Frees every sensor (failing the Read() calls still waiting, so no caller is
- * left without a reply) and closes the I2C adapters. */
+ * left without a reply); the I2C adapters stay the daemon's. */
 void sensors_free(Daemon *d);
 
-/* Finds a configured sensor by name; NULL if none. */
-Sensor *daemon_find_sensor(Daemon *d, const char *name);
-
 const char *sensor_get_path(const Sensor *s);
-
-/*
- * The I2C adapter /dev/i2c-<nr>, shared by every user in the daemon and kept
- * open until the daemon stops (or the adapter goes away). With --simulate it
- * is the simulated bus 1 (pb_sim_i2c_bus_new_default()), and any other number
- * is -ENOENT. Errors as pb_i2c_bus_open(). *ret is borrowed.
- */
-int daemon_get_i2c_bus(Daemon *d, unsigned nr, PbI2cBus **ret);
 
 /* Registers the io.pinbus1.Sensor vtable and node enumerator on d->bus. */
 int sensor_add_bus_objects(Daemon *d);
