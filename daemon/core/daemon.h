@@ -70,7 +70,6 @@ typedef struct Daemon {
          * callback may be NULL; before a front end is set, nothing is published. */
         const Frontend *frontend;
         void *frontend_userdata;
-        struct sd_bus *bus; /* for core/sensor.c until its bus half moves to bus/sensor.c */
 
         Config *config;
         StateStore *state;
