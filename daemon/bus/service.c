@@ -9,9 +9,9 @@
 #include "bus/line.h"
 #include "bus/manager.h"
 #include "bus/output.h"
+#include "bus/sensor.h"
 #include "bus/service.h"
 #include "core/frontend.h"
-#include "core/sensor.h"
 #include "log.h"
 
 static const Frontend service_frontend = {
@@ -21,6 +21,7 @@ static const Frontend service_frontend = {
         .output_changed = bus_output_changed,
         .button_changed = bus_button_changed,
         .button_event = bus_button_event,
+        .sensor_changed = bus_sensor_changed,
         .chip_added = bus_chip_added,
         .chip_removed = bus_chip_removed,
         .chips_changed = bus_chips_changed,
@@ -94,7 +95,7 @@ static int service_register(Service *s)
         if (r >= 0)
                 r = bus_button_register(s);
         if (r >= 0)
-                r = sensor_add_bus_objects(d);
+                r = bus_sensor_register(s);
         if (r >= 0 && daemon_is_simulating(d))
                 r = simulator_add_bus_objects(s);
         if (r < 0)
@@ -118,12 +119,10 @@ int service_new(Daemon *d, Service **ret)
         r = service_connect(s);
         if (r < 0)
                 return r;
-        d->bus = s->bus;
         daemon_set_frontend(d, &service_frontend, s);
         r = service_register(s);
         if (r < 0) {
                 daemon_set_frontend(d, NULL, NULL);
-                d->bus = NULL;
                 return r;
         }
         s->serving = true;

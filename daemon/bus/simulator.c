@@ -7,7 +7,6 @@
 #include "bus/manager.h"
 #include "core/chip.h"
 #include "core/line.h"
-#include "core/sensor.h"
 #include "sim/gpio-chip.h"
 #include "sim/i2c-bus.h"
 #include "util/strv.h"

@@ -17,10 +17,70 @@
 #include "gpio/line-spec.h"
 #include "log.h"
 #include "sim/gpio-chip.h"
+#include "sim/i2c-bus.h"
 
 bool daemon_is_simulating(const Daemon *d)
 {
         return d->options.simulate;
+}
+
+/* --- I2C adapters -------------------------------------------------------------- */
+
+int daemon_get_i2c_bus(Daemon *d, unsigned nr, PbI2cBus **ret)
+{
+        PbI2cBus **n, *bus = NULL;
+        int r;
+
+        assert(d);
+        assert(ret);
+
+        for (size_t i = 0; i < d->n_i2c_buses; i++)
+                if (pb_i2c_bus_get_nr(d->i2c_buses[i]) == nr) {
+                        *ret = d->i2c_buses[i];
+                        return 0;
+                }
+
+        n = realloc(d->i2c_buses, (d->n_i2c_buses + 1) * sizeof(PbI2cBus *));
+        if (!n)
+                return -ENOMEM;
+        d->i2c_buses = n;
+
+        if (daemon_is_simulating(d))
+                r = nr == 1 ? pb_sim_i2c_bus_new_default(&bus) : -ENOENT;
+        else
+                r = pb_i2c_bus_open(nr, &bus);
+        if (r < 0)
+                return r;
+        log_debug("Opened I2C adapter %s%s", pb_i2c_bus_get_path(bus),
+                  pb_i2c_bus_is_simulated(bus) ? " (simulated)" : "");
+        d->i2c_buses[d->n_i2c_buses++] = bus;
+        *ret = bus;
+        return 0;
+}
+
+void daemon_close_i2c_bus(Daemon *d, PbI2cBus *bus)
+{
+        assert(d);
+        assert(bus);
+
+        for (size_t i = 0; i < d->n_i2c_buses; i++)
+                if (d->i2c_buses[i] == bus) {
+                        log_warning("I2C adapter %s went away; reopening it at the next attempt",
+                                    pb_i2c_bus_get_path(bus));
+                        pb_i2c_bus_close(bus);
+                        memmove(d->i2c_buses + i, d->i2c_buses + i + 1,
+                                (d->n_i2c_buses - i - 1) * sizeof(PbI2cBus *));
+                        d->n_i2c_buses--;
+                        return;
+                }
+}
+
+static void daemon_close_i2c_buses(Daemon *d)
+{
+        for (size_t i = 0; i < d->n_i2c_buses; i++)
+                pb_i2c_bus_close(d->i2c_buses[i]);
+        d->i2c_buses = mfree(d->i2c_buses);
+        d->n_i2c_buses = 0;
 }
 
 static int compare_chips(const void *a, const void *b)
@@ -503,6 +563,7 @@ Daemon *daemon_free(Daemon *d)
                 button_free(d->buttons[i]);
         free(d->buttons);
         sensors_free(d);
+        daemon_close_i2c_buses(d); /* after the sensors, which use them */
         free(d->lines_watches);
 
         state_store_free(d->state);

@@ -70,7 +70,6 @@ typedef struct Daemon {
          * callback may be NULL; before a front end is set, nothing is published. */
         const Frontend *frontend;
         void *frontend_userdata;
-        struct sd_bus *bus; /* for core/sensor.c until its bus half moves to bus/sensor.c */
 
         Config *config;
         StateStore *state;
@@ -172,3 +171,16 @@ void daemon_lines_appeared(Daemon *d);
 
 /* Whether the daemon runs on the simulator (--simulate). */
 bool daemon_is_simulating(const Daemon *d);
+
+/*
+ * The I2C adapter /dev/i2c-<nr>, shared by every user in the daemon (sensors,
+ * the simulator's methods) and kept open until the daemon stops or it goes
+ * away (daemon_close_i2c_bus()). With --simulate it is the simulated bus 1
+ * (pb_sim_i2c_bus_new_default()), and any other number is -ENOENT. Errors as
+ * pb_i2c_bus_open(), and -ENOMEM. *ret is borrowed from d.
+ */
+int daemon_get_i2c_bus(Daemon *d, unsigned nr, PbI2cBus **ret);
+
+/* Closes bus, an adapter of daemon_get_i2c_bus() that went away (its users have
+ * let go of it), so that the next daemon_get_i2c_bus() opens it afresh. */
+void daemon_close_i2c_bus(Daemon *d, PbI2cBus *bus);

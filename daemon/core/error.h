@@ -27,8 +27,10 @@ typedef enum CoreErrorKind {
         _CORE_ERROR_KIND_MAX,
 } CoreErrorKind;
 
-/* Longest message kept, including the NUL; longer ones are cut. */
-#define CORE_ERROR_MESSAGE_MAX 256
+/* Longest message kept, including the NUL; longer ones are cut. Room for a sensor's
+ * SensorOffline message, which carries its LastError with the driver's detail (up to 511
+ * characters: the report of an auto probe lists every address tried). */
+#define CORE_ERROR_MESSAGE_MAX 1024
 
 typedef struct CoreError {
         CoreErrorKind kind;

@@ -37,6 +37,15 @@ typedef enum ButtonChange {
         BUTTON_CHANGED_PRESS_COUNT = 1u << 3,
 } ButtonChange;
 
+/* Properties of a sensor that changed (core/sensor.h has their getters). */
+typedef enum SensorChange {
+        SENSOR_CHANGED_MODEL = 1u << 0,      /* a probe found the model */
+        SENSOR_CHANGED_ADDRESS = 1u << 1,    /* a probe found the address */
+        SENSOR_CHANGED_SAMPLE = 1u << 2,     /* a good sample: the sample and its (new) timestamp */
+        SENSOR_CHANGED_ONLINE = 1u << 3,     /* online or offline */
+        SENSOR_CHANGED_LAST_ERROR = 1u << 4, /* its last error, set or cleared */
+} SensorChange;
+
 /* What a button reports (the io.pinbus1.Button signals). Times are CLOCK_MONOTONIC ns. */
 typedef enum ButtonEventKind {
         BUTTON_EVENT_PRESSED,  /* timestamp_ns */
@@ -65,6 +74,10 @@ struct Frontend {
 
         void (*button_changed)(void *userdata, Button *b, unsigned changes);
         void (*button_event)(void *userdata, Button *b, const ButtonEvent *event);
+
+        /* A sensor's state changed (changes: SensorChange bits, all that changed in one step of
+         * its state machine; each good sample has SENSOR_CHANGED_SAMPLE). */
+        void (*sensor_changed)(void *userdata, Sensor *s, unsigned changes);
 
         /* A chip and its lines were added to, or are about to be taken from, the daemon (still
          * findable then); after either, chips_changed: the list of chips is the new one. */

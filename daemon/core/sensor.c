@@ -1,23 +1,22 @@
 /* SPDX-License-Identifier: LGPL-2.1-or-later */
 
+#include <assert.h>
 #include <inttypes.h>
-#include <stdarg.h>
 #include <sys/param.h>
+#include <systemd/sd-event.h>
 #include <time.h>
 
-#include "bus/error.h"
-#include "bus/object.h"
-#include "bus/service.h"
+#include "core/daemon.h"
+#include "core/frontend.h"
 #include "core/sensor.h"
+#include "i2c/bus.h"
 #include "log.h"
 #include "sim/i2c-bus.h"
 #include "util/strv.h"
 
-#define SENSOR_INTERFACE "io.pinbus1.Sensor"
-
 typedef enum SensorState {
         SENSOR_IDLE,      /* the timer (if armed) starts the next sample or retry */
-        SENSOR_MEASURING, /* the timer collects the measurement started at started_usec */
+        SENSOR_MEASURING, /* the timer collects the measurement started at started_us */
 } SensorState;
 
 /* Where a failure happened: words for LastError depend on it. */
@@ -28,10 +27,16 @@ typedef enum SensorPhase {
         PHASE_COLLECT, /* pb_sensor_collect() */
 } SensorPhase;
 
+/* A sensor_read() waiting for the sample in progress. */
+typedef struct SensorWaiter {
+        SensorReadCallback callback;
+        void *userdata;
+} SensorWaiter;
+
 struct Sensor {
         Daemon *daemon;
         char *name;
-        char *path;
+        char *path;   /* the front end's, NULL before it sets one */
         char *source; /* "<file>:<line>" of its section */
 
         /* As configured. */
@@ -52,8 +57,8 @@ struct Sensor {
 
         SensorState state;
         sd_event_source *timer;
-        uint64_t started_usec; /* CLOCK_MONOTONIC start of the current or last measurement */
-        uint64_t measure_usec; /* its measurement time */
+        uint64_t started_us; /* CLOCK_MONOTONIC start of the current or last measurement */
+        uint64_t measure_us; /* its measurement time */
         unsigned polls;
 
         bool online;
@@ -63,63 +68,141 @@ struct Sensor {
         uint64_t timestamp_us; /* CLOCK_REALTIME of the last good sample, 0 before */
         PbSample sample;
 
-        sd_bus_message **pending; /* Read() calls waiting for the sample in progress */
-        size_t n_pending;
+        SensorWaiter waiters[SENSOR_PENDING_MAX]; /* reads waiting for the sample in progress */
+        size_t n_waiters;
 };
 
 static void sensor_begin(Sensor *s);
 
-const char *sensor_get_path(const Sensor *s)
+/* --- properties ------------------------------------------------------------------ */
+
+const char *sensor_get_name(const Sensor *s)
 {
-        return s->path;
+        assert(s);
+        return s->name;
 }
 
-static const char *sensor_model_name(const Sensor *s)
+const char *sensor_get_model_name(const Sensor *s)
 {
-        const PbSensorModel *m = s->found_model ?: s->model;
+        const PbSensorModel *m;
 
+        assert(s);
+        m = s->found_model ?: s->model;
         return m ? pb_sensor_model_get_name(m) : "auto";
 }
 
-static uint16_t sensor_address(const Sensor *s)
+const char *sensor_get_bus_path(const Sensor *s)
 {
+        assert(s);
+        return s->bus_path;
+}
+
+uint16_t sensor_get_address(const Sensor *s)
+{
+        assert(s);
         return s->found_address ?: s->address;
+}
+
+bool sensor_is_online(const Sensor *s)
+{
+        assert(s);
+        return s->online;
+}
+
+const char *sensor_get_last_error(const Sensor *s)
+{
+        assert(s);
+        return s->last_error;
+}
+
+uint64_t sensor_get_interval_us(const Sensor *s)
+{
+        assert(s);
+        return s->interval_us;
+}
+
+uint64_t sensor_get_timestamp_us(const Sensor *s)
+{
+        assert(s);
+        return s->timestamp_us;
+}
+
+const PbSample *sensor_get_sample(const Sensor *s)
+{
+        assert(s);
+        return &s->sample;
+}
+
+/* --- changes and waiters -------------------------------------------------------- */
+
+void sensor_set_path(Sensor *s, char *path)
+{
+        assert(s);
+        free(s->path);
+        s->path = path;
+}
+
+const char *sensor_get_path(const Sensor *s)
+{
+        assert(s);
+        return s->path;
+}
+
+static void sensor_notify(Sensor *s, unsigned changes)
+{
+        if (changes != 0)
+                FRONTEND_CALL(s->daemon, sensor_changed, s, changes);
+}
+
+/* Answers every read waiting: with the sample when r >= 0, else with error. The list is
+ * emptied first, so a callback may read again. */
+static void sensor_answer_waiters(Sensor *s, int r, const CoreError *error)
+{
+        SensorWaiter waiters[SENSOR_PENDING_MAX];
+        size_t n = s->n_waiters;
+
+        memcpy(waiters, s->waiters, n * sizeof(SensorWaiter));
+        s->n_waiters = 0;
+        for (size_t i = 0; i < n; i++)
+                waiters[i].callback(s, r, r >= 0 ? &s->sample : NULL, r >= 0 ? NULL : error,
+                                    waiters[i].userdata);
+}
+
+static void sensor_answer_waiters_stopping(Sensor *s)
+{
+        CoreError e = CORE_ERROR_NULL;
+
+        if (s->n_waiters == 0)
+                return;
+        (void)core_error_setf(&e, CORE_ERROR_IO, -ESHUTDOWN,
+                              "Sensor %s: pinbusd is stopping; no sample was taken", s->name);
+        sensor_answer_waiters(s, -ESHUTDOWN, &e);
+}
+
+int sensor_read(Sensor *s, SensorReadCallback callback, void *userdata, CoreError *error)
+{
+        assert(s);
+        assert(callback);
+
+        if (s->n_waiters >= SENSOR_PENDING_MAX)
+                return core_error_setf(error, CORE_ERROR_LIMITS_EXCEEDED, -ENOBUFS,
+                                       "Sensor %s already has %d Read() calls waiting for a sample; try "
+                                       "again later",
+                                       s->name, SENSOR_PENDING_MAX);
+        s->waiters[s->n_waiters++] = (SensorWaiter){ .callback = callback, .userdata = userdata };
+
+        /* One measurement serves every read that arrives while it is in progress. When idle
+         * (between samples, or waiting to retry an offline sensor) measure now. */
+        if (s->state == SENSOR_IDLE)
+                sensor_begin(s);
+        return 0;
 }
 
 /* --- adapters -------------------------------------------------------------------- */
 
-int daemon_get_i2c_bus(Daemon *d, unsigned nr, PbI2cBus **ret)
-{
-        PbI2cBus **n, *bus = NULL;
-        int r;
-
-        for (size_t i = 0; i < d->n_i2c_buses; i++)
-                if (pb_i2c_bus_get_nr(d->i2c_buses[i]) == nr) {
-                        *ret = d->i2c_buses[i];
-                        return 0;
-                }
-
-        n = realloc(d->i2c_buses, (d->n_i2c_buses + 1) * sizeof(PbI2cBus *));
-        if (!n)
-                return -ENOMEM;
-        d->i2c_buses = n;
-
-        if (daemon_is_simulating(d))
-                r = nr == 1 ? pb_sim_i2c_bus_new_default(&bus) : -ENOENT;
-        else
-                r = pb_i2c_bus_open(nr, &bus);
-        if (r < 0)
-                return r;
-        log_debug("Opened I2C adapter %s%s", pb_i2c_bus_get_path(bus),
-                  pb_i2c_bus_is_simulated(bus) ? " (simulated)" : "");
-        d->i2c_buses[d->n_i2c_buses++] = bus;
-        *ret = bus;
-        return 0;
-}
-
 /* The adapter went away (-ENODEV from a transfer): every sensor on it lets go of it, and it is
  * closed, to be opened afresh at the next attempt. */
-static void daemon_drop_i2c_bus(Daemon *d, PbI2cBus *bus)
+static void sensors_drop_i2c_bus(Daemon *d, PbI2cBus *bus)
 {
         for (size_t i = 0; i < d->n_sensors; i++) {
                 Sensor *s = d->sensors[i];
@@ -130,16 +213,7 @@ static void daemon_drop_i2c_bus(Daemon *d, PbI2cBus *bus)
                 s->bus = NULL;
                 s->initialized = false;
         }
-        for (size_t i = 0; i < d->n_i2c_buses; i++)
-                if (d->i2c_buses[i] == bus) {
-                        log_warning("I2C adapter %s went away; reopening it at the next attempt",
-                                    pb_i2c_bus_get_path(bus));
-                        pb_i2c_bus_close(bus);
-                        memmove(d->i2c_buses + i, d->i2c_buses + i + 1,
-                                (d->n_i2c_buses - i - 1) * sizeof(PbI2cBus *));
-                        d->n_i2c_buses--;
-                        break;
-                }
+        daemon_close_i2c_bus(d, bus);
 }
 
 /* --- errors ---------------------------------------------------------------------- */
@@ -160,14 +234,14 @@ static char *sensor_error_text(const Sensor *s, int r, SensorPhase phase, const 
 {
         _cleanup_free_ char *where = NULL, *what = NULL;
         char *text = NULL;
-        uint16_t a = sensor_address(s);
+        uint16_t a = sensor_get_address(s);
         int k;
 
         if (a)
                 k = asprintf(&where, "%s address 0x%02" PRIx16 " (%s)", s->bus_path, a,
-                             sensor_model_name(s));
+                             sensor_get_model_name(s));
         else
-                k = asprintf(&where, "%s, address auto (%s)", s->bus_path, sensor_model_name(s));
+                k = asprintf(&where, "%s, address auto (%s)", s->bus_path, sensor_get_model_name(s));
         if (k < 0)
                 return NULL;
 
@@ -223,61 +297,6 @@ static char *sensor_error_text(const Sensor *s, int r, SensorPhase phase, const 
         return text;
 }
 
-/* --- replies --------------------------------------------------------------------- */
-
-static int append_values(sd_bus_message *m, const PbSample *sample)
-{
-        int r;
-
-        r = sd_bus_message_open_container(m, 'a', "{sd}");
-        for (unsigned q = 0; r >= 0 && q < _PB_QUANTITY_MAX; q++)
-                if (sample->mask & (1u << q))
-                        r = sd_bus_message_append(m, "{sd}", pb_quantity_to_string((PbQuantity)q),
-                                                  sample->value[q]);
-        if (r < 0)
-                return r;
-        return sd_bus_message_close_container(m);
-}
-
-static void sensor_reply_values(Sensor *s)
-{
-        for (size_t i = 0; i < s->n_pending; i++) {
-                _cleanup_(sd_bus_message_unrefp) sd_bus_message *reply = NULL;
-                int r;
-
-                r = sd_bus_message_new_method_return(s->pending[i], &reply);
-                if (r >= 0)
-                        r = append_values(reply, &s->sample);
-                if (r >= 0)
-                        r = sd_bus_send(NULL, reply, NULL);
-                if (r < 0)
-                        log_debug("Sensor %s: cannot reply to Read(): %s", s->name, strerror(-r));
-                sd_bus_message_unref(s->pending[i]);
-        }
-        s->n_pending = 0;
-}
-
-static void sensor_reply_error(Sensor *s, const char *name, const char *format, ...) _printf_(3, 4);
-
-static void sensor_reply_error(Sensor *s, const char *name, const char *format, ...)
-{
-        _cleanup_free_ char *msg = NULL;
-        va_list ap;
-        int r;
-
-        va_start(ap, format);
-        r = vasprintf(&msg, format, ap);
-        va_end(ap);
-        for (size_t i = 0; i < s->n_pending; i++) {
-                if (r >= 0)
-                        (void)sd_bus_reply_method_errorf(s->pending[i], name, "%s", msg);
-                else
-                        (void)sd_bus_reply_method_errno(s->pending[i], ENOMEM, NULL);
-                sd_bus_message_unref(s->pending[i]);
-        }
-        s->n_pending = 0;
-}
-
 /* --- state machine --------------------------------------------------------------- */
 
 static uint64_t now_monotonic(Sensor *s)
@@ -297,20 +316,20 @@ static uint64_t now_realtime(void)
         return (uint64_t)ts.tv_sec * USEC_PER_SEC + (uint64_t)ts.tv_nsec / 1000;
 }
 
-static int on_timer(sd_event_source *es, uint64_t usec, void *userdata);
+static int on_timer(sd_event_source *es, uint64_t now_us, void *userdata);
 
-/* Arms the sensor's one timer for the CLOCK_MONOTONIC time usec. */
-static void sensor_arm(Sensor *s, uint64_t usec)
+/* Arms the sensor's one timer for the CLOCK_MONOTONIC time when_us. */
+static void sensor_arm(Sensor *s, uint64_t when_us)
 {
         int r;
 
         if (!s->timer) {
-                r = sd_event_add_time(s->daemon->event, &s->timer, CLOCK_MONOTONIC, usec, USEC_PER_MSEC / 2,
-                                      on_timer, s);
+                r = sd_event_add_time(s->daemon->event, &s->timer, CLOCK_MONOTONIC, when_us,
+                                      USEC_PER_MSEC / 2, on_timer, s);
                 if (r >= 0)
                         (void)sd_event_source_set_description(s->timer, "sensor");
         } else {
-                r = sd_event_source_set_time(s->timer, usec);
+                r = sd_event_source_set_time(s->timer, when_us);
                 if (r >= 0)
                         r = sd_event_source_set_enabled(s->timer, SD_EVENT_ONESHOT);
         }
@@ -336,19 +355,12 @@ static uint64_t sensor_backoff_us(const Sensor *s)
         return MIN(d, cap);
 }
 
-static void sensor_emit(Sensor *s, char **names)
-{
-        if (!strv_length(names))
-                return;
-        (void)sd_bus_emit_properties_changed_strv(s->daemon->bus, s->path, SENSOR_INTERFACE, names);
-}
-
 static void sensor_fail(Sensor *s, int r, SensorPhase phase)
 {
         _cleanup_free_ char *text = NULL;
         const char *detail = phase == PHASE_OPEN || !s->pb ? "" : pb_sensor_get_error_detail(s->pb);
-        char *changed[3] = {};
-        size_t n = 0;
+        CoreError e = CORE_ERROR_NULL;
+        unsigned changes = 0;
         bool was_online = s->online, new_error, adapter_gone;
         uint64_t delay;
 
@@ -376,29 +388,30 @@ static void sensor_fail(Sensor *s, int r, SensorPhase phase)
 
         s->online = false;
         if (was_online)
-                changed[n++] = (char *)"Online";
+                changes |= SENSOR_CHANGED_ONLINE;
         if (new_error) {
                 free(s->last_error);
                 s->last_error = TAKE_PTR(text);
-                changed[n++] = (char *)"LastError";
+                changes |= SENSOR_CHANGED_LAST_ERROR;
         }
-        sensor_emit(s, changed);
-
-        sensor_reply_error(s, PB_ERROR_SENSOR_OFFLINE, "Sensor %s is offline: %s", s->name, s->last_error);
+        sensor_notify(s, changes);
 
         if (adapter_gone)
-                daemon_drop_i2c_bus(s->daemon, s->bus); /* (after the last use of detail) */
+                sensors_drop_i2c_bus(s->daemon, s->bus); /* (after the last use of detail) */
 
         s->failures++;
         delay = sensor_backoff_us(s);
         log_debug("Sensor %s: retry %u in %" PRIu64 " ms", s->name, s->failures, delay / USEC_PER_MSEC);
         sensor_arm(s, now_monotonic(s) + delay);
+
+        (void)core_error_setf(&e, CORE_ERROR_SENSOR_OFFLINE, r, "Sensor %s is offline: %s", s->name,
+                              s->last_error);
+        sensor_answer_waiters(s, r, &e);
 }
 
 static void sensor_publish(Sensor *s, const PbSample *sample)
 {
-        char *changed[5] = { (char *)"Values", (char *)"Timestamp" };
-        size_t n = 2;
+        unsigned changes = SENSOR_CHANGED_SAMPLE;
         uint64_t now = now_monotonic(s), next;
 
         s->state = SENSOR_IDLE;
@@ -407,24 +420,25 @@ static void sensor_publish(Sensor *s, const PbSample *sample)
         s->failures = 0;
         if (!s->online) {
                 s->online = true;
-                changed[n++] = (char *)"Online";
+                changes |= SENSOR_CHANGED_ONLINE;
                 log_info("Sensor %s is online: %s at %s address 0x%02" PRIx16 ", sampling every %" PRIu64
                          " ms",
-                         s->name, sensor_model_name(s), s->bus_path, sensor_address(s),
+                         s->name, sensor_get_model_name(s), s->bus_path, sensor_get_address(s),
                          s->interval_us / USEC_PER_MSEC);
         }
         s->last_errno = 0;
         if (!isempty(s->last_error)) {
                 s->last_error[0] = '\0';
-                changed[n++] = (char *)"LastError";
+                changes |= SENSOR_CHANGED_LAST_ERROR;
         }
-        /* Once per sample, changed or not: Timestamp always is. */
-        sensor_emit(s, changed);
-        sensor_reply_values(s);
+        /* Once per sample, the values changed or not: the timestamp always is new. */
+        sensor_notify(s, changes);
 
         /* Keep the cadence of the measurement starts; catch up at once if late. */
-        next = s->started_usec + s->interval_us;
+        next = s->started_us + s->interval_us;
         sensor_arm(s, MAX(next, now));
+
+        sensor_answer_waiters(s, 0, NULL);
 }
 
 /* Opens the adapter, creates the driver instance and initializes the device, as far as
@@ -433,8 +447,7 @@ static int sensor_prepare(Sensor *s, SensorPhase *ret_phase)
 {
         const PbSensorModel *old_model = s->found_model;
         uint16_t old_address = s->found_address;
-        char *changed[3] = {};
-        size_t n = 0;
+        unsigned changes = 0;
         int r;
 
         *ret_phase = PHASE_OPEN;
@@ -460,10 +473,10 @@ static int sensor_prepare(Sensor *s, SensorPhase *ret_phase)
         s->found_model = pb_sensor_get_model(s->pb);
         s->found_address = pb_sensor_get_address(s->pb);
         if (s->found_model != (old_model ?: s->model))
-                changed[n++] = (char *)"Model";
+                changes |= SENSOR_CHANGED_MODEL;
         if (s->found_address != (old_address ?: s->address))
-                changed[n++] = (char *)"Address";
-        sensor_emit(s, changed);
+                changes |= SENSOR_CHANGED_ADDRESS;
+        sensor_notify(s, changes);
         if (!old_model || old_model != s->found_model || old_address != s->found_address)
                 log_debug("Sensor %s: found %s at %s address 0x%02" PRIx16, s->name,
                           pb_sensor_model_get_name(s->found_model), s->bus_path, s->found_address);
@@ -474,25 +487,27 @@ static int sensor_prepare(Sensor *s, SensorPhase *ret_phase)
 static void sensor_begin(Sensor *s)
 {
         SensorPhase phase;
-        uint64_t usec = 0;
+        uint64_t measure_us = 0;
         int r;
 
+        assert(s->state == SENSOR_IDLE);
+
         sensor_disarm(s);
-        s->started_usec = now_monotonic(s);
+        s->started_us = now_monotonic(s);
 
         r = sensor_prepare(s, &phase);
         if (r >= 0) {
                 phase = PHASE_START;
-                r = pb_sensor_start(s->pb, &usec);
+                r = pb_sensor_start(s->pb, &measure_us);
         }
         if (r < 0) {
                 sensor_fail(s, r, phase);
                 return;
         }
         s->state = SENSOR_MEASURING;
-        s->measure_usec = usec;
+        s->measure_us = measure_us;
         s->polls = 0;
-        sensor_arm(s, s->started_usec + usec);
+        sensor_arm(s, s->started_us + measure_us);
 }
 
 static void sensor_collect(Sensor *s)
@@ -510,9 +525,9 @@ static void sensor_collect(Sensor *s)
                 s->polls++;
                 /* The driver may know when to look again (an HTU21D's humidity conversion starts
                  * only once its temperature is read); else a quarter of the measurement time. */
-                uint64_t retry = pb_sensor_get_retry_usec(s->pb);
+                uint64_t retry_us = pb_sensor_get_retry_usec(s->pb);
 
-                sensor_arm(s, now_monotonic(s) + (retry ?: MAX(s->measure_usec / 4, USEC_PER_MSEC)));
+                sensor_arm(s, now_monotonic(s) + (retry_us ?: MAX(s->measure_us / 4, USEC_PER_MSEC)));
                 return;
         }
         if (r == -EAGAIN)
@@ -524,7 +539,7 @@ static void sensor_collect(Sensor *s)
         sensor_publish(s, &sample);
 }
 
-static int on_timer(sd_event_source *es, uint64_t usec, void *userdata)
+static int on_timer(sd_event_source *es, uint64_t now_us, void *userdata)
 {
         Sensor *s = userdata;
 
@@ -562,10 +577,7 @@ static int sensor_new(Daemon *d, const SensorConfig *cfg, Sensor **ret)
                         }
         }
         if (!s->name || !s->source || !s->last_error || (cfg->options && !s->options) ||
-            asprintf(&s->bus_path, "/dev/i2c-%u", s->bus_nr) < 0 ||
-            sd_bus_path_encode(PINBUS_SENSOR_PREFIX, cfg->name, &s->path) < 0) {
-                free(s->bus_path);
-                free(s->path);
+            asprintf(&s->bus_path, "/dev/i2c-%u", s->bus_nr) < 0) {
                 free(s->name);
                 free(s->source);
                 free(s->last_error);
@@ -581,8 +593,7 @@ static Sensor *sensor_free(Sensor *s)
 {
         if (!s)
                 return NULL;
-        sensor_reply_error(s, PB_ERROR_IO, "Sensor %s: pinbusd is stopping; no sample was taken", s->name);
-        free(s->pending);
+        sensor_answer_waiters_stopping(s);
         sd_event_source_disable_unref(s->timer);
         pb_sensor_free(s->pb);
         free(s->name);
@@ -597,9 +608,14 @@ static Sensor *sensor_free(Sensor *s)
 
 int sensors_new(Daemon *d)
 {
-        const Config *c = d->config;
+        const Config *c;
         int r;
 
+        assert(d);
+        assert(d->config);
+        assert(!d->sensors);
+
+        c = d->config;
         d->sensors = calloc(c->n_sensors ?: 1, sizeof(Sensor *));
         if (!d->sensors)
                 return -ENOMEM;
@@ -612,7 +628,7 @@ int sensors_new(Daemon *d)
         return 0;
 }
 
-/* The loop is ending: answer the Read() calls still waiting while the bus can carry the answers
+/* The loop is ending: answer the reads still waiting while the bus can carry the answers
  * (sd-bus flushes and closes the connection in its own exit handler, which runs after this one). */
 static int on_loop_exit(sd_event_source *es, void *userdata)
 {
@@ -622,8 +638,7 @@ static int on_loop_exit(sd_event_source *es, void *userdata)
                 Sensor *s = d->sensors[i];
 
                 sensor_disarm(s);
-                sensor_reply_error(s, PB_ERROR_IO, "Sensor %s: pinbusd is stopping; no sample was taken",
-                                   s->name);
+                sensor_answer_waiters_stopping(s);
         }
         return 0;
 }
@@ -632,6 +647,9 @@ void sensors_start(Daemon *d)
 {
         sd_event_source *es = NULL;
         int r;
+
+        assert(d);
+        assert(d->event);
 
         r = sd_event_add_exit(d->event, &es, on_loop_exit, d);
         if (r >= 0)
@@ -653,173 +671,17 @@ void sensors_start(Daemon *d)
                 if (s->address)
                         snprintf(address, sizeof(address), "0x%02" PRIx16, s->address);
                 log_debug("Sensor %s (%s): %s at %s address %s, every %" PRIu64 " ms", s->name, s->source,
-                          sensor_model_name(s), s->bus_path, address, s->interval_us / USEC_PER_MSEC);
+                          sensor_get_model_name(s), s->bus_path, address, s->interval_us / USEC_PER_MSEC);
                 sensor_arm(s, now_monotonic(s));
         }
 }
 
 void sensors_free(Daemon *d)
 {
+        assert(d);
+
         for (size_t i = 0; i < d->n_sensors; i++)
                 sensor_free(d->sensors[i]);
         d->sensors = mfree(d->sensors);
         d->n_sensors = 0;
-        for (size_t i = 0; i < d->n_i2c_buses; i++)
-                pb_i2c_bus_close(d->i2c_buses[i]);
-        d->i2c_buses = mfree(d->i2c_buses);
-        d->n_i2c_buses = 0;
-}
-
-Sensor *daemon_find_sensor(Daemon *d, const char *name)
-{
-        for (size_t i = 0; i < d->n_sensors; i++)
-                if (streq(d->sensors[i]->name, name))
-                        return d->sensors[i];
-        return NULL;
-}
-
-/* --- D-Bus ----------------------------------------------------------------------- */
-
-static int method_read(sd_bus_message *m, void *userdata, sd_bus_error *error)
-{
-        Sensor *s = userdata;
-        sd_bus_message **n;
-
-        if (s->n_pending >= SENSOR_PENDING_MAX)
-                return sd_bus_error_setf(error, SD_BUS_ERROR_LIMITS_EXCEEDED,
-                                         "Sensor %s already has %d Read() calls waiting for a sample; try "
-                                         "again later",
-                                         s->name, SENSOR_PENDING_MAX);
-        n = realloc(s->pending, (s->n_pending + 1) * sizeof(sd_bus_message *));
-        if (!n)
-                return -ENOMEM;
-        s->pending = n;
-        s->pending[s->n_pending++] = sd_bus_message_ref(m);
-
-        /* One measurement serves every Read() that arrives while it is in progress. When idle
-         * (between samples, or waiting to retry an offline sensor) measure now. */
-        if (s->state == SENSOR_IDLE)
-                sensor_begin(s);
-        return 1;
-}
-
-static int property_get_model(sd_bus *bus, const char *path, const char *interface, const char *property,
-                              sd_bus_message *reply, void *userdata, sd_bus_error *error)
-{
-        return sd_bus_message_append(reply, "s", sensor_model_name(userdata));
-}
-
-static int property_get_bus(sd_bus *bus, const char *path, const char *interface, const char *property,
-                            sd_bus_message *reply, void *userdata, sd_bus_error *error)
-{
-        Sensor *s = userdata;
-
-        return sd_bus_message_append(reply, "s", s->bus_path);
-}
-
-static int property_get_address(sd_bus *bus, const char *path, const char *interface, const char *property,
-                                sd_bus_message *reply, void *userdata, sd_bus_error *error)
-{
-        return sd_bus_message_append(reply, "q", sensor_address(userdata));
-}
-
-static int property_get_online(sd_bus *bus, const char *path, const char *interface, const char *property,
-                               sd_bus_message *reply, void *userdata, sd_bus_error *error)
-{
-        Sensor *s = userdata;
-
-        return sd_bus_message_append(reply, "b", s->online);
-}
-
-static int property_get_last_error(sd_bus *bus, const char *path, const char *interface,
-                                   const char *property, sd_bus_message *reply, void *userdata,
-                                   sd_bus_error *error)
-{
-        Sensor *s = userdata;
-
-        return sd_bus_message_append(reply, "s", s->last_error);
-}
-
-static int property_get_time(sd_bus *bus, const char *path, const char *interface, const char *property,
-                             sd_bus_message *reply, void *userdata, sd_bus_error *error)
-{
-        Sensor *s = userdata;
-
-        return sd_bus_message_append(reply, "t",
-                                     streq(property, "IntervalUs") ? s->interval_us : s->timestamp_us);
-}
-
-static int property_get_values(sd_bus *bus, const char *path, const char *interface, const char *property,
-                               sd_bus_message *reply, void *userdata, sd_bus_error *error)
-{
-        Sensor *s = userdata;
-
-        return append_values(reply, &s->sample);
-}
-
-/*
- * io.pinbus1.Sensor — a configured I2C sensor ([sensor NAME] in the config).
- *
- * Properties:
- *   Name s         the NAME of its section
- *   Model s        driver model ("bme280", ...): the one found by the last successful probe, else
- *                  the configured one ("auto" until a model=auto sensor has been found) (emits change)
- *   Bus s          its adapter, "/dev/i2c-1"
- *   Address q      7-bit I2C address: the one found, else the configured one (0 = auto, not found yet)
- *                  (emits change)
- *   Online b       whether the last attempt gave a good sample (false until the first one) (emits change)
- *   LastError s    why the sensor is offline, "<ERRNO>: <words naming adapter, address, model>", e.g.
- *                  "ENXIO: no acknowledge from /dev/i2c-1 address 0x76 (bme280)"; "" while online
- *                  (cleared by the first good sample) (emits change)
- *   IntervalUs t   sampling interval, µs
- *   Timestamp t    CLOCK_REALTIME of the last good sample, µs since the epoch; 0 before the first
- *   Values a{sd}   the last good sample, in SI units: temperature °C, pressure Pa, humidity %RH,
- *                  illuminance lx, voltage V (only the quantities the device measures); kept while
- *                  offline (see Online and Timestamp), {} before the first sample. Values and
- *                  Timestamp are emitted together, in one PropertiesChanged per good sample.
- *
- * Methods:
- *   Read() -> a{sd} values
- *           takes a fresh sample and replies when it is ready (a measurement already in progress is
- *           shared by every Read() waiting for it); the sample is also published as Values.
- *           SensorOffline (with LastError's words) when it fails; LimitsExceeded beyond 64
- *           waiting calls. Never blocks other clients.
- */
-static const sd_bus_vtable sensor_vtable[] = {
-        SD_BUS_VTABLE_START(0),
-        SD_BUS_PROPERTY("Name", "s", NULL, offsetof(Sensor, name), SD_BUS_VTABLE_PROPERTY_CONST),
-        SD_BUS_PROPERTY("Model", "s", property_get_model, 0, SD_BUS_VTABLE_PROPERTY_EMITS_CHANGE),
-        SD_BUS_PROPERTY("Bus", "s", property_get_bus, 0, SD_BUS_VTABLE_PROPERTY_CONST),
-        SD_BUS_PROPERTY("Address", "q", property_get_address, 0, SD_BUS_VTABLE_PROPERTY_EMITS_CHANGE),
-        SD_BUS_PROPERTY("Online", "b", property_get_online, 0, SD_BUS_VTABLE_PROPERTY_EMITS_CHANGE),
-        SD_BUS_PROPERTY("LastError", "s", property_get_last_error, 0, SD_BUS_VTABLE_PROPERTY_EMITS_CHANGE),
-        SD_BUS_PROPERTY("IntervalUs", "t", property_get_time, 0, SD_BUS_VTABLE_PROPERTY_CONST),
-        SD_BUS_PROPERTY("Timestamp", "t", property_get_time, 0, SD_BUS_VTABLE_PROPERTY_EMITS_CHANGE),
-        SD_BUS_PROPERTY("Values", "a{sd}", property_get_values, 0, SD_BUS_VTABLE_PROPERTY_EMITS_CHANGE),
-        SD_BUS_METHOD_WITH_ARGS("Read", SD_BUS_NO_ARGS, SD_BUS_RESULT("a{sd}", values), method_read,
-                                SD_BUS_VTABLE_UNPRIVILEGED),
-        SD_BUS_VTABLE_END,
-};
-
-static void *sensor_at(Daemon *d, size_t i)
-{
-        return i < d->n_sensors ? d->sensors[i] : NULL;
-}
-
-static const char *sensor_path(const void *object)
-{
-        return sensor_get_path(object);
-}
-
-static const BusObjectType sensor_type = {
-        .prefix = PINBUS_SENSOR_PREFIX,
-        .interface = SENSOR_INTERFACE,
-        .vtable = sensor_vtable,
-        .at = sensor_at,
-        .get_path = sensor_path,
-};
-
-int sensor_add_bus_objects(Daemon *d)
-{
-        return bus_object_type_register(service_of(d), &sensor_type);
 }
