@@ -80,7 +80,7 @@ int chip_new(Daemon *d, PbChip *pb, Chip **ret)
         c->pb = pb;
 
         for (unsigned i = 0; i < n; i++) {
-                r = line_new(c, i, &c->lines[i]);
+                r = line_new(d, c, pb, i, &c->lines[i]);
                 if (r < 0)
                         goto fail;
         }

@@ -5,7 +5,6 @@
 #include <stdio.h>
 #include <sys/epoll.h>
 
-#include "core/chip.h"
 #include "core/frontend.h"
 #include "core/line.h"
 #include "log.h"
@@ -35,7 +34,8 @@ typedef struct Wave {
 
 struct Line {
         Daemon *daemon;
-        Chip *chip;
+        Chip *chip; /* its owner, opaque here: a line knows its chip's PbChip */
+        PbChip *pb;
         unsigned offset;
         char *object_name;
         char *path;      /* the front end's, owned */
@@ -99,7 +99,7 @@ void line_refresh_info(Line *l)
         unsigned changes = 0;
         int r;
 
-        r = pb_chip_get_line_info(chip_get_pb(l->chip), l->offset, &info);
+        r = pb_chip_get_line_info(l->pb, l->offset, &info);
         if (r < 0) {
                 log_debug("Cannot read info of line %s: %s", strempty(l->object_name), strerror(-r));
                 return;
@@ -235,7 +235,7 @@ static int line_request(Line *l, const PbLineSettings *s)
 {
         int r;
 
-        r = pb_chip_request_line(chip_get_pb(l->chip), l->offset, s, PINBUS_CONSUMER, &l->request);
+        r = pb_chip_request_line(l->pb, l->offset, s, PINBUS_CONSUMER, &l->request);
         if (r < 0)
                 return r;
         r = sd_event_add_io(l->daemon->event, &l->request_io, pb_request_get_fd(l->request), EPOLLIN,
@@ -449,7 +449,7 @@ int line_get_value(Line *l, bool *ret, CoreError *error)
         r = line_check_requestable(l, error);
         if (r < 0)
                 return r;
-        r = pb_chip_request_line(chip_get_pb(l->chip), l->offset, &as_is, PINBUS_CONSUMER, &transient);
+        r = pb_chip_request_line(l->pb, l->offset, &as_is, PINBUS_CONSUMER, &transient);
         if (r == -EBUSY) {
                 line_refresh_info(l);
                 return line_busy(l, error);
@@ -695,21 +695,24 @@ int line_blink(Line *l, const LineHolder *who, uint64_t on_us, uint64_t off_us, 
         return line_run_wave(l, who, &w, false, error);
 }
 
-int line_new(Chip *chip, unsigned offset, Line **ret)
+int line_new(Daemon *d, Chip *chip, PbChip *pb, unsigned offset, Line **ret)
 {
         Line *l;
         int r;
 
+        assert(d);
         assert(chip);
+        assert(pb);
         assert(ret);
 
         l = calloc(1, sizeof(*l));
         if (!l)
                 return -ENOMEM;
-        l->daemon = chip_get_daemon(chip);
+        l->daemon = d;
         l->chip = chip;
+        l->pb = pb;
         l->offset = offset;
-        r = pb_chip_get_line_info(chip_get_pb(chip), offset, &l->info);
+        r = pb_chip_get_line_info(pb, offset, &l->info);
         if (r < 0) {
                 free(l);
                 return r;

@@ -76,8 +76,9 @@ typedef struct LineHolder {
         void *data;
 } LineHolder;
 
-/* Creates the line for offset of chip, with its info read from the chip. */
-int line_new(Chip *chip, unsigned offset, Line **ret);
+/* Creates the line for offset of chip (whose PbChip is pb, which must outlive the line), with
+ * its info read from pb. Errors: -ENOMEM, errnos of the backend. */
+int line_new(Daemon *d, Chip *chip, PbChip *pb, unsigned offset, Line **ret);
 
 /* Releases what the line holds (without telling the holder) and frees it. Returns NULL. */
 Line *line_free(Line *l);
