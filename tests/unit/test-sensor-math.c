@@ -9,6 +9,7 @@
 
 #include <math.h>
 
+#include "bme280-reference.h"
 #include "sensors/math.h"
 #include "test-util.h"
 
