@@ -1,0 +1,97 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
+
+/* Microchip MCP9808: continuous conversion, Ta is at most one conversion old. */
+
+#include "sensors/driver.h"
+
+#define MCP9808_REG_CONFIG  0x01
+#define MCP9808_REG_TA      0x05
+#define MCP9808_REG_MANUF   0x06
+#define MCP9808_REG_DEVID   0x07
+
+#define MCP9808_MANUF_ID    0x0054
+#define MCP9808_DEVID       0x0400
+#define MCP9808_DEVID_MASK  0xFF00 /* low byte: revision */
+#define MCP9808_CONFIG_SHDN 0x0100
+#define MCP9808_T_MIN       -40.0
+#define MCP9808_T_MAX       125.0
+
+static int mcp9808_probe(PbSensor *s)
+{
+        uint16_t manuf = 0, devid = 0;
+        int r;
+
+        r = pb_sensor_read_reg16(s, MCP9808_REG_MANUF, &manuf);
+        if (r < 0)
+                return r;
+        if (manuf != MCP9808_MANUF_ID)
+                return pb_sensor_fail(s, -ENODEV, "manufacturer id 0x%04x, expected 0x%04x (Microchip)",
+                                      manuf, MCP9808_MANUF_ID);
+        r = pb_sensor_read_reg16(s, MCP9808_REG_DEVID, &devid);
+        if (r < 0)
+                return r;
+        if ((devid & MCP9808_DEVID_MASK) != MCP9808_DEVID)
+                return pb_sensor_fail(s, -ENODEV, "device id 0x%02x, expected 0x%02x (MCP9808)", devid >> 8,
+                                      MCP9808_DEVID >> 8);
+        return 0;
+}
+
+static int mcp9808_init(PbSensor *s)
+{
+        uint16_t cfg = 0;
+        int r;
+
+        r = pb_sensor_read_reg16(s, MCP9808_REG_CONFIG, &cfg);
+        if (r < 0)
+                return r;
+        if (cfg & MCP9808_CONFIG_SHDN) {
+                r = pb_sensor_write_reg16(s, MCP9808_REG_CONFIG, cfg & ~MCP9808_CONFIG_SHDN);
+                if (r < 0)
+                        return r;
+        }
+        return 0;
+}
+
+static int mcp9808_start(PbSensor *s, uint64_t *ret_us)
+{
+        /* Converting continuously (t_CONV 250 ms at 0.0625 °C): Ta is ready now. */
+        *ret_us = 0;
+        return 0;
+}
+
+static int mcp9808_collect(PbSensor *s, PbSample *ret)
+{
+        uint16_t reg = 0;
+        double t;
+        int r;
+
+        r = pb_sensor_read_reg16(s, MCP9808_REG_TA, &reg);
+        if (r < 0)
+                return r;
+        if (reg == 0xFFFF)
+                return pb_sensor_fail(s, -ERANGE, "temperature register reads all ones (0xffff)");
+        t = pb_mcp9808_temperature(reg);
+        if (t < MCP9808_T_MIN || t > MCP9808_T_MAX)
+                return pb_sensor_fail(
+                        s, -ERANGE,
+                        "implausible temperature %.4f °C (register 0x%04x), outside %.0f..%.0f °C", t, reg,
+                        MCP9808_T_MIN, MCP9808_T_MAX);
+        pb_sample_set(ret, PB_QUANTITY_TEMPERATURE, t);
+        return 0;
+}
+
+static const uint16_t mcp9808_addresses[] = { 0x18, 0x19, 0x1A, 0x1B, 0x1C, 0x1D, 0x1E, 0x1F };
+
+const PbSensorModel pb_sensor_model_mcp9808 = {
+        .name = "mcp9808",
+        .label = "MCP9808",
+        .addresses = mcp9808_addresses,
+        .n_addresses = ELEMENTSOF(mcp9808_addresses),
+        .funcs = PB_I2C_FUNC_SMBUS_WORD_DATA,
+        .quantities = PB_Q(TEMPERATURE),
+        .autodetect = true,
+        .probe = mcp9808_probe,
+        .init = mcp9808_init,
+        .start = mcp9808_start,
+        .collect = mcp9808_collect,
+};
