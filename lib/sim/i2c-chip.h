@@ -1,0 +1,98 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
+#pragma once
+
+/*
+ * The chip side of the simulated I2C adapter (sim/i2c-bus.h), private to
+ * lib/sim/. A simulated chip is one file sim/sensors/<model>.c defining a
+ * const PbSimChipModel pb_sim_chip_<name> (one per variant it models),
+ * listed by one line in sim/sensors/registry.c. The adapter (i2c-bus.c)
+ * breaks every transfer into the I2C messages a real adapter would put on
+ * the wire and hands each to the chip's write() or read(), as a chip sees
+ * them; it owns what every chip has (NAK and error injection, busy polls,
+ * CRC corruption, raw readings, the register file the test helpers reach).
+ * The chip's own state lives in priv_size bytes behind pb_sim_chip_priv().
+ */
+
+#include "sensors/sensor.h"
+
+typedef struct PbSimChip PbSimChip;
+
+typedef struct PbSimChipModel {
+        const char *name;               /* as pb_sim_i2c_add_device() takes it */
+        unsigned quantities;            /* 1u << PbQuantity the device measures */
+        unsigned n_regs;                /* register file size (0: a command chip) */
+        bool regs16;                    /* 16-bit big-endian registers (in r16[]; else regs[]) */
+        bool crc;                       /* frames carry CRCs (pb_sim_i2c_corrupt_crc()) */
+        bool cells;                     /* an i2c-stub chip: SMBus transfers on 16-bit cells, no plain I2C */
+        size_t priv_size;               /* bytes of chip state behind pb_sim_chip_priv() */
+        uint32_t raw[_PB_QUANTITY_MAX]; /* power-on readings (pb_sim_i2c_set_raw()) */
+
+        /* Power-on state (raw[] already set); NULL: nothing beyond zeroes. */
+        void (*reset)(PbSimChip *d);
+        /* One I2C message to the chip (len >= 1) and one from it. Return 0 or
+         * a negative errno: -ENXIO for a NAK. (NULL for an i2c-stub chip,
+         * which only SMBus transfers reach.) */
+        int (*write)(PbSimChip *d, const uint8_t *buf, size_t len);
+        int (*read)(PbSimChip *d, uint8_t *buf, size_t len);
+} PbSimChipModel;
+
+struct PbSimChip {
+        const PbSimChipModel *model;
+        int error;            /* every transfer fails with it (negative errno), 0: answers */
+        unsigned busy_polls;  /* polls each measurement takes (pb_sim_i2c_set_busy) */
+        unsigned busy;        /* polls left of the measurement in progress */
+        bool measuring;       /* a measurement is in progress */
+        unsigned corrupt_crc; /* frames left to send with a wrong CRC */
+        unsigned conversions;
+        uint32_t raw[_PB_QUANTITY_MAX];
+
+        uint8_t ptr;         /* register pointer */
+        uint8_t regs[256];   /* byte registers */
+        uint16_t r16[16];    /* 16-bit registers */
+        uint16_t words[256]; /* i2c-stub cells */
+
+        /* Command chips: the response to the last command. */
+        uint8_t out[16];
+        size_t out_len;
+
+        _Alignas(max_align_t) uint8_t priv[]; /* model->priv_size bytes */
+};
+
+/* The simulated chips, NULL-terminated (sim/sensors/registry.c). */
+extern const PbSimChipModel *const pb_sim_chip_registry[];
+
+static inline void *pb_sim_chip_priv(PbSimChip *d)
+{
+        return d->priv;
+}
+
+/* Starts a measurement; complete() runs when it is done: now, or after the
+ * number of polls pb_sim_i2c_set_busy() asked for (see pb_sim_chip_poll_busy()). */
+void pb_sim_chip_measure_begin(PbSimChip *d, void (*complete)(PbSimChip *d));
+
+/* One poll of the busy indication: whether the device is still busy,
+ * finishing the measurement when its polls are used up. */
+bool pb_sim_chip_poll_busy(PbSimChip *d, void (*complete)(PbSimChip *d));
+
+/* Whether a measurement is still running, without counting as a poll (a
+ * command arriving): one whose polls are used up finishes now. */
+bool pb_sim_chip_still_busy(PbSimChip *d, void (*complete)(PbSimChip *d));
+
+/* A 16-bit register read: v MSB first, repeated for longer reads. */
+void pb_sim_chip_read16(uint16_t v, uint8_t *buf, size_t len);
+
+/* Queues a response of n 16-bit words (at most 5), MSB first, each followed
+ * by its CRC when crc_init >= 0 (wrong, while pb_sim_i2c_corrupt_crc() asks). */
+void pb_sim_chip_out_words(PbSimChip *d, const uint16_t *words, size_t n, int crc_init);
+
+/* Reads the queued response: NAK (-ENXIO) while measuring or with nothing to
+ * send, as the Sensirion and Silicon Labs chips do; a response is read once,
+ * and bytes past it read as the bus idle level 0xFF. complete() finishes a
+ * measurement whose polls are used up. */
+int pb_sim_chip_out_read(PbSimChip *d, uint8_t *buf, size_t len, void (*complete)(PbSimChip *d));
+
+/* The Sensirion SHT3x and SHT4x measurement: complete() queues the T/RH
+ * frame of the raw readings (two words with CRCs), read() is the chips'
+ * read (a NAK until it is done). */
+void pb_sim_chip_sht_complete(PbSimChip *d);
+int pb_sim_chip_sht_read(PbSimChip *d, uint8_t *buf, size_t len);
