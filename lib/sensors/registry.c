@@ -20,7 +20,8 @@
         X(tmp102)            \
         X(ads1115)           \
         X(bh1750)            \
-        X(htu21d)
+        X(htu21d)            \
+        /* one line a model (a driver file may hold variants), above this one */
 
 #define DECLARE(name) extern const PbSensorModel pb_sensor_model_##name;
 #define ENTRY(name)   &pb_sensor_model_##name,

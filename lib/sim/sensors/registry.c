@@ -19,7 +19,8 @@
         X(si7021)       \
         X(htu21d)       \
         X(bh1750)       \
-        X(i2c_stub)
+        X(i2c_stub)     \
+        /* one line a chip, above this one */
 
 #define DECLARE(name) extern const PbSimChipModel pb_sim_chip_##name;
 #define ENTRY(name)   &pb_sim_chip_##name,
