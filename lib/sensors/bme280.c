@@ -179,32 +179,25 @@ static int bme280_collect(PbSensor *s, PbSample *ret)
 
 static const uint16_t bme280_addresses[] = { 0x76, 0x77 };
 
+/* What the two variants share: addresses, transfers, state and functions. */
+#define BME280_FAMILY                                                                 \
+        .addresses = bme280_addresses, .n_addresses = ELEMENTSOF(bme280_addresses),   \
+        .funcs = PB_I2C_FUNC_SMBUS_BYTE_DATA | PB_I2C_FUNC_SMBUS_I2C_BLOCK,           \
+        .priv_size = sizeof(Bme280State), .probe = bme280_probe, .init = bme280_init, \
+        .start = bme280_start, .collect = bme280_collect
+
 const PbSensorModel pb_sensor_model_bme280 = {
         .name = "bme280",
         .label = "BME280",
-        .addresses = bme280_addresses,
-        .n_addresses = ELEMENTSOF(bme280_addresses),
-        .funcs = PB_I2C_FUNC_SMBUS_BYTE_DATA | PB_I2C_FUNC_SMBUS_I2C_BLOCK,
         .quantities = PB_Q(TEMPERATURE) | PB_Q(PRESSURE) | PB_Q(HUMIDITY),
         .autodetect = true,
-        .priv_size = sizeof(Bme280State),
-        .probe = bme280_probe,
-        .init = bme280_init,
-        .start = bme280_start,
-        .collect = bme280_collect,
+        BME280_FAMILY,
 };
 
 const PbSensorModel pb_sensor_model_bmp280 = {
         .name = "bmp280",
         .label = "BMP280",
-        .addresses = bme280_addresses,
-        .n_addresses = ELEMENTSOF(bme280_addresses),
-        .funcs = PB_I2C_FUNC_SMBUS_BYTE_DATA | PB_I2C_FUNC_SMBUS_I2C_BLOCK,
         .quantities = PB_Q(TEMPERATURE) | PB_Q(PRESSURE),
         .autodetect = false, /* model=auto finds it through the BME280's chip-id check */
-        .priv_size = sizeof(Bme280State),
-        .probe = bme280_probe,
-        .init = bme280_init,
-        .start = bme280_start,
-        .collect = bme280_collect,
+        BME280_FAMILY,
 };

@@ -175,32 +175,24 @@ static int si7021_collect(PbSensor *s, PbSample *ret)
 
 static const uint16_t si7021_addresses[] = { 0x40 };
 
+/* What the two variants share: address, transfers, state and functions. */
+#define SI7021_FAMILY                                                                      \
+        .addresses = si7021_addresses, .n_addresses = ELEMENTSOF(si7021_addresses),        \
+        .funcs = PB_I2C_FUNC_I2C, .priv_size = sizeof(Si7021State), .probe = si7021_probe, \
+        .init = si7021_init, .start = si7021_start, .collect = si7021_collect
+
 const PbSensorModel pb_sensor_model_si7021 = {
         .name = "si7021",
         .label = "Si7021",
-        .addresses = si7021_addresses,
-        .n_addresses = ELEMENTSOF(si7021_addresses),
-        .funcs = PB_I2C_FUNC_I2C,
         .quantities = PB_Q(TEMPERATURE) | PB_Q(HUMIDITY),
         .autodetect = true, /* electronic id; finds an HTU21D too */
-        .priv_size = sizeof(Si7021State),
-        .probe = si7021_probe,
-        .init = si7021_init,
-        .start = si7021_start,
-        .collect = si7021_collect,
+        SI7021_FAMILY,
 };
 
 const PbSensorModel pb_sensor_model_htu21d = {
         .name = "htu21d",
         .label = "HTU21D",
-        .addresses = si7021_addresses,
-        .n_addresses = ELEMENTSOF(si7021_addresses),
-        .funcs = PB_I2C_FUNC_I2C,
         .quantities = PB_Q(TEMPERATURE) | PB_Q(HUMIDITY),
         .autodetect = false, /* model=auto finds it through the Si7021's id check */
-        .priv_size = sizeof(Si7021State),
-        .probe = si7021_probe,
-        .init = si7021_init,
-        .start = si7021_start,
-        .collect = si7021_collect,
+        SI7021_FAMILY,
 };

@@ -129,29 +129,23 @@ static int bme_read(PbSimChip *d, uint8_t *buf, size_t len)
         return 0;
 }
 
+/* What the two variants share: the register file, readings, state and functions. */
+#define BME_FAMILY                                     \
+        .n_regs = 256, .priv_size = sizeof(BmeChip),   \
+        .raw = { [PB_QUANTITY_TEMPERATURE] = V1_ADC_T, \
+                 [PB_QUANTITY_PRESSURE] = V1_ADC_P,    \
+                 [PB_QUANTITY_HUMIDITY] = V1_ADC_H },  \
+        .reset = bme_reset, .write = bme_write, .read = bme_read
+
 const PbSimChipModel pb_sim_chip_bme280 = {
         .name = "bme280",
         .quantities =
                 1u << PB_QUANTITY_TEMPERATURE | 1u << PB_QUANTITY_PRESSURE | 1u << PB_QUANTITY_HUMIDITY,
-        .n_regs = 256,
-        .priv_size = sizeof(BmeChip),
-        .raw = { [PB_QUANTITY_TEMPERATURE] = V1_ADC_T,
-                 [PB_QUANTITY_PRESSURE] = V1_ADC_P,
-                 [PB_QUANTITY_HUMIDITY] = V1_ADC_H },
-        .reset = bme_reset,
-        .write = bme_write,
-        .read = bme_read,
+        BME_FAMILY,
 };
 
 const PbSimChipModel pb_sim_chip_bmp280 = {
         .name = "bmp280",
         .quantities = 1u << PB_QUANTITY_TEMPERATURE | 1u << PB_QUANTITY_PRESSURE,
-        .n_regs = 256,
-        .priv_size = sizeof(BmeChip),
-        .raw = { [PB_QUANTITY_TEMPERATURE] = V1_ADC_T,
-                 [PB_QUANTITY_PRESSURE] = V1_ADC_P,
-                 [PB_QUANTITY_HUMIDITY] = V1_ADC_H },
-        .reset = bme_reset,
-        .write = bme_write,
-        .read = bme_read,
+        BME_FAMILY,
 };

@@ -46,8 +46,8 @@ const PbSimChipModel pb_sim_chip_sht3x = {
         .name = "sht3x",
         .quantities = 1u << PB_QUANTITY_TEMPERATURE | 1u << PB_QUANTITY_HUMIDITY,
         .crc = true,
-        .raw = { [PB_QUANTITY_TEMPERATURE] = 0x6666, [PB_QUANTITY_HUMIDITY] = 0x8000 }, /* 25.00 °C, 50.00
-                                                                                           %RH */
+        /* 25.00 °C, 50.00 %RH */
+        .raw = { [PB_QUANTITY_TEMPERATURE] = 0x6666, [PB_QUANTITY_HUMIDITY] = 0x8000 },
         .write = sht3x_write,
         .read = pb_sim_chip_sht_read,
 };

@@ -33,8 +33,8 @@ const PbSimChipModel pb_sim_chip_sht4x = {
         .name = "sht4x",
         .quantities = 1u << PB_QUANTITY_TEMPERATURE | 1u << PB_QUANTITY_HUMIDITY,
         .crc = true,
-        .raw = { [PB_QUANTITY_TEMPERATURE] = 0x6666, [PB_QUANTITY_HUMIDITY] = 0x8000 }, /* 25.00 °C, 56.50
-                                                                                           %RH */
+        /* 25.00 °C, 56.50 %RH */
+        .raw = { [PB_QUANTITY_TEMPERATURE] = 0x6666, [PB_QUANTITY_HUMIDITY] = 0x8000 },
         .write = sht4x_write,
         .read = pb_sim_chip_sht_read,
 };

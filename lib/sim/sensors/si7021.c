@@ -121,26 +121,20 @@ static int si_read(PbSimChip *d, uint8_t *buf, size_t len)
         return pb_sim_chip_out_read(d, buf, len, si_complete);
 }
 
+/* What the two variants share: CRCs, readings (24.69 °C, 32.34 %RH), state
+ * and functions. */
+#define SI_FAMILY                                                                                          \
+        .quantities = 1u << PB_QUANTITY_TEMPERATURE | 1u << PB_QUANTITY_HUMIDITY, .crc = true,             \
+        .priv_size = sizeof(SiChip),                                                                       \
+        .raw = { [PB_QUANTITY_TEMPERATURE] = 0x683A, [PB_QUANTITY_HUMIDITY] = 0x4E85 }, .reset = si_reset, \
+        .write = si_write, .read = si_read
+
 const PbSimChipModel pb_sim_chip_si7021 = {
         .name = "si7021",
-        .quantities = 1u << PB_QUANTITY_TEMPERATURE | 1u << PB_QUANTITY_HUMIDITY,
-        .crc = true,
-        .priv_size = sizeof(SiChip),
-        .raw = { [PB_QUANTITY_TEMPERATURE] = 0x683A, [PB_QUANTITY_HUMIDITY] = 0x4E85 }, /* 24.69 °C, 32.34
-                                                                                           %RH */
-        .reset = si_reset,
-        .write = si_write,
-        .read = si_read,
+        SI_FAMILY,
 };
 
 const PbSimChipModel pb_sim_chip_htu21d = {
         .name = "htu21d",
-        .quantities = 1u << PB_QUANTITY_TEMPERATURE | 1u << PB_QUANTITY_HUMIDITY,
-        .crc = true,
-        .priv_size = sizeof(SiChip),
-        .raw = { [PB_QUANTITY_TEMPERATURE] = 0x683A, [PB_QUANTITY_HUMIDITY] = 0x4E85 }, /* 24.69 °C, 32.34
-                                                                                           %RH */
-        .reset = si_reset,
-        .write = si_write,
-        .read = si_read,
+        SI_FAMILY,
 };
