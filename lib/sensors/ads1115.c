@@ -56,11 +56,7 @@ static int ads1115_probe(PbSensor *s)
 static int ads1115_init(PbSensor *s)
 {
         /* The chosen input, gain and rate, powered down until the first conversion. */
-        int r = pb_sensor_write_reg16(s, ADS1115_REG_CONFIG, ads1115_config(s) & ~ADS1115_CONFIG_OS);
-
-        if (r < 0)
-                return r;
-        return 0;
+        return pb_sensor_write_reg16(s, ADS1115_REG_CONFIG, ads1115_config(s) & ~ADS1115_CONFIG_OS);
 }
 
 static int ads1115_start(PbSensor *s, uint64_t *ret_us)
@@ -96,13 +92,10 @@ static int ads1115_collect(PbSensor *s, PbSample *ret)
         return 0;
 }
 
-static const uint16_t ads1115_addresses[] = { 0x48, 0x49, 0x4A, 0x4B };
-
 const PbSensorModel pb_sensor_model_ads1115 = {
         .name = "ads1115",
         .label = "ADS1115",
-        .addresses = ads1115_addresses,
-        .n_addresses = ELEMENTSOF(ads1115_addresses),
+        PB_SENSOR_ADDRESSES(0x48, 0x49, 0x4A, 0x4B),
         .funcs = PB_I2C_FUNC_SMBUS_WORD_DATA,
         .quantities = PB_Q(VOLTAGE),
         .autodetect = false, /* no id register */

@@ -19,22 +19,13 @@ static int bh1750_probe(PbSensor *s)
 static int bh1750_init(PbSensor *s)
 {
         /* Clears the data register (only accepted while powered on). */
-        int r = pb_sensor_send_cmd8(s, BH1750_CMD_RESET, "reset");
-
-        if (r < 0)
-                return r;
-        return 0;
+        return pb_sensor_send_cmd8(s, BH1750_CMD_RESET, "reset");
 }
 
 static int bh1750_start(PbSensor *s, uint64_t *ret_us)
 {
         /* One measurement, then the chip powers itself down. */
-        int r = pb_sensor_send_cmd8(s, BH1750_CMD_ONE_H, "one-time H-resolution measurement");
-
-        if (r < 0)
-                return r;
-        *ret_us = BH1750_MEASURE_USEC;
-        return 0;
+        return pb_sensor_send_cmd8(s, BH1750_CMD_ONE_H, "one-time H-resolution measurement");
 }
 
 static int bh1750_collect(PbSensor *s, PbSample *ret)
@@ -49,16 +40,14 @@ static int bh1750_collect(PbSensor *s, PbSample *ret)
         return 0;
 }
 
-static const uint16_t bh1750_addresses[] = { 0x23, 0x5C };
-
 const PbSensorModel pb_sensor_model_bh1750 = {
         .name = "bh1750",
         .label = "BH1750",
-        .addresses = bh1750_addresses,
-        .n_addresses = ELEMENTSOF(bh1750_addresses),
+        PB_SENSOR_ADDRESSES(0x23, 0x5C),
         .funcs = PB_I2C_FUNC_I2C,
         .quantities = PB_Q(ILLUMINANCE),
         .autodetect = false, /* no id */
+        .measure_us = BH1750_MEASURE_USEC,
         .probe = bh1750_probe,
         .init = bh1750_init,
         .start = bh1750_start,

@@ -177,14 +177,11 @@ static int bme280_collect(PbSensor *s, PbSample *ret)
         return 0;
 }
 
-static const uint16_t bme280_addresses[] = { 0x76, 0x77 };
-
 /* What the two variants share: addresses, transfers, state and functions. */
 #define BME280_FAMILY                                                                 \
-        .addresses = bme280_addresses, .n_addresses = ELEMENTSOF(bme280_addresses),   \
         .funcs = PB_I2C_FUNC_SMBUS_BYTE_DATA | PB_I2C_FUNC_SMBUS_I2C_BLOCK,           \
         .priv_size = sizeof(Bme280State), .probe = bme280_probe, .init = bme280_init, \
-        .start = bme280_start, .collect = bme280_collect
+        .start = bme280_start, .collect = bme280_collect, PB_SENSOR_ADDRESSES(0x76, 0x77)
 
 const PbSensorModel pb_sensor_model_bme280 = {
         .name = "bme280",

@@ -44,6 +44,12 @@ typedef struct PbSensorOption {
         unsigned default_code;
 } PbSensorOption;
 
+/* The addresses of a PbSensorModel, in the order address = auto tries them:
+ * PB_SENSOR_ADDRESSES(0x76, 0x77). */
+#define PB_SENSOR_ADDRESSES(...)                        \
+        .addresses = (const uint16_t[]){ __VA_ARGS__ }, \
+        .n_addresses = sizeof((const uint16_t[]){ __VA_ARGS__ }) / sizeof(uint16_t)
+
 struct PbSensorModel {
         const char *name;  /* config name, lower case */
         const char *label; /* as the datasheet writes it */
@@ -53,16 +59,19 @@ struct PbSensorModel {
         unsigned quantities; /* what a device of this model publishes */
         bool autodetect;     /* has an identity check strong enough for model=auto */
         const PbSensorOption *options;
-        size_t n_options; /* at most PB_SENSOR_OPTIONS_MAX */
-        size_t priv_size; /* bytes of driver state behind pb_sensor_priv() */
+        size_t n_options;    /* at most PB_SENSOR_OPTIONS_MAX */
+        size_t priv_size;    /* bytes of driver state behind pb_sensor_priv() */
+        uint32_t measure_us; /* a measurement's time, unless start() says otherwise */
 
         /* Checks the chip at the sensor's address is this model (-ENODEV with
          * a detail if something else answers); may switch to a variant with
          * pb_sensor_set_variant(). */
         int (*probe)(PbSensor *s);
-        /* Reads calibration and configures the chip. */
+        /* Reads calibration and configures the chip (NULL: nothing to do). */
         int (*init)(PbSensor *s);
-        /* Starts a measurement; *ret_us: µs until collect() can read it. */
+        /* Starts a measurement; *ret_us, measure_us on entry, may be set to
+         * the µs until collect() can read it. NULL: nothing to start (a chip
+         * converting continuously). */
         int (*start)(PbSensor *s, uint64_t *ret_us);
         /* Reads and converts it into ret (-EAGAIN: not ready yet). */
         int (*collect)(PbSensor *s, PbSample *ret);

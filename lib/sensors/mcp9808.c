@@ -52,13 +52,6 @@ static int mcp9808_init(PbSensor *s)
         return 0;
 }
 
-static int mcp9808_start(PbSensor *s, uint64_t *ret_us)
-{
-        /* Converting continuously (t_CONV 250 ms at 0.0625 °C): Ta is ready now. */
-        *ret_us = 0;
-        return 0;
-}
-
 static int mcp9808_collect(PbSensor *s, PbSample *ret)
 {
         uint16_t reg = 0;
@@ -80,18 +73,15 @@ static int mcp9808_collect(PbSensor *s, PbSample *ret)
         return 0;
 }
 
-static const uint16_t mcp9808_addresses[] = { 0x18, 0x19, 0x1A, 0x1B, 0x1C, 0x1D, 0x1E, 0x1F };
-
 const PbSensorModel pb_sensor_model_mcp9808 = {
         .name = "mcp9808",
         .label = "MCP9808",
-        .addresses = mcp9808_addresses,
-        .n_addresses = ELEMENTSOF(mcp9808_addresses),
+        PB_SENSOR_ADDRESSES(0x18, 0x19, 0x1A, 0x1B, 0x1C, 0x1D, 0x1E, 0x1F),
         .funcs = PB_I2C_FUNC_SMBUS_WORD_DATA,
         .quantities = PB_Q(TEMPERATURE),
         .autodetect = true,
         .probe = mcp9808_probe,
         .init = mcp9808_init,
-        .start = mcp9808_start,
+        /* No start: converting continuously (t_CONV 250 ms at 0.0625 °C), Ta is ready now. */
         .collect = mcp9808_collect,
 };

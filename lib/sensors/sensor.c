@@ -510,7 +510,7 @@ int pb_sensor_init(PbSensor *s)
 
 int pb_sensor_start(PbSensor *s, uint64_t *ret_usec)
 {
-        uint64_t usec = 0;
+        uint64_t us;
         int r;
 
         if (!s->initialized)
@@ -518,12 +518,15 @@ int pb_sensor_start(PbSensor *s, uint64_t *ret_usec)
         s->detail[0] = '\0';
         s->started = false;
         s->retry_us = 0;
-        r = s->model->start(s, &usec);
-        if (r < 0)
-                return r;
+        us = s->model->measure_us;
+        if (s->model->start) {
+                r = s->model->start(s, &us);
+                if (r < 0)
+                        return r;
+        }
         s->started = true;
         if (ret_usec)
-                *ret_usec = usec;
+                *ret_usec = us;
         return 0;
 }
 

@@ -27,12 +27,7 @@ static int sht3x_probe(PbSensor *s)
 
 static int sht3x_start(PbSensor *s, uint64_t *ret_us)
 {
-        int r = pb_sensor_send_cmd16(s, SHT3X_CMD_MEASURE, "single-shot measurement");
-
-        if (r < 0)
-                return r;
-        *ret_us = SHT3X_MEASURE_USEC;
-        return 0;
+        return pb_sensor_send_cmd16(s, SHT3X_CMD_MEASURE, "single-shot measurement");
 }
 
 static int sht3x_collect(PbSensor *s, PbSample *ret)
@@ -40,16 +35,14 @@ static int sht3x_collect(PbSensor *s, PbSample *ret)
         return pb_sensor_collect_sht(s, pb_sht3x_humidity, ret);
 }
 
-static const uint16_t sht3x_addresses[] = { 0x44, 0x45 };
-
 const PbSensorModel pb_sensor_model_sht3x = {
         .name = "sht3x",
         .label = "SHT3x",
-        .addresses = sht3x_addresses,
-        .n_addresses = ELEMENTSOF(sht3x_addresses),
+        PB_SENSOR_ADDRESSES(0x44, 0x45),
         .funcs = PB_I2C_FUNC_I2C,
         .quantities = PB_Q(TEMPERATURE) | PB_Q(HUMIDITY),
         .autodetect = true, /* the status register's CRC */
+        .measure_us = SHT3X_MEASURE_USEC,
         .probe = sht3x_probe,
         .start = sht3x_start,
         .collect = sht3x_collect,

@@ -27,12 +27,7 @@ static int sht4x_probe(PbSensor *s)
 
 static int sht4x_start(PbSensor *s, uint64_t *ret_us)
 {
-        int r = pb_sensor_send_cmd8(s, SHT4X_CMD_MEASURE_HIGH, "measurement");
-
-        if (r < 0)
-                return r;
-        *ret_us = SHT4X_MEASURE_USEC;
-        return 0;
+        return pb_sensor_send_cmd8(s, SHT4X_CMD_MEASURE_HIGH, "measurement");
 }
 
 static int sht4x_collect(PbSensor *s, PbSample *ret)
@@ -40,16 +35,14 @@ static int sht4x_collect(PbSensor *s, PbSample *ret)
         return pb_sensor_collect_sht(s, pb_sht4x_humidity, ret); /* RH clipped to 0..100 */
 }
 
-static const uint16_t sht4x_addresses[] = { 0x44, 0x45, 0x46 };
-
 const PbSensorModel pb_sensor_model_sht4x = {
         .name = "sht4x",
         .label = "SHT4x",
-        .addresses = sht4x_addresses,
-        .n_addresses = ELEMENTSOF(sht4x_addresses),
+        PB_SENSOR_ADDRESSES(0x44, 0x45, 0x46),
         .funcs = PB_I2C_FUNC_I2C,
         .quantities = PB_Q(TEMPERATURE) | PB_Q(HUMIDITY),
         .autodetect = true, /* the serial number's CRCs */
+        .measure_us = SHT4X_MEASURE_USEC,
         .probe = sht4x_probe,
         .start = sht4x_start,
         .collect = sht4x_collect,

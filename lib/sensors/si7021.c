@@ -173,13 +173,10 @@ static int si7021_collect(PbSensor *s, PbSample *ret)
         return si7021_convert(s, st, srh, ret);
 }
 
-static const uint16_t si7021_addresses[] = { 0x40 };
-
 /* What the two variants share: address, transfers, state and functions. */
 #define SI7021_FAMILY                                                                      \
-        .addresses = si7021_addresses, .n_addresses = ELEMENTSOF(si7021_addresses),        \
         .funcs = PB_I2C_FUNC_I2C, .priv_size = sizeof(Si7021State), .probe = si7021_probe, \
-        .init = si7021_init, .start = si7021_start, .collect = si7021_collect
+        .init = si7021_init, .start = si7021_start, .collect = si7021_collect, PB_SENSOR_ADDRESSES(0x40)
 
 const PbSensorModel pb_sensor_model_si7021 = {
         .name = "si7021",

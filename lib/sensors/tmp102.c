@@ -27,21 +27,12 @@ static int tmp102_probe(PbSensor *s)
 
 static int tmp102_init(PbSensor *s)
 {
-        int r = pb_sensor_write_reg16(s, TMP102_REG_CONFIG, TMP102_CONFIG);
-
-        if (r < 0)
-                return r;
-        return 0;
+        return pb_sensor_write_reg16(s, TMP102_REG_CONFIG, TMP102_CONFIG);
 }
 
 static int tmp102_start(PbSensor *s, uint64_t *ret_us)
 {
-        int r = pb_sensor_write_reg16(s, TMP102_REG_CONFIG, TMP102_CONFIG | TMP102_CONFIG_OS);
-
-        if (r < 0)
-                return r;
-        *ret_us = TMP102_CONVERSION_USEC;
-        return 0;
+        return pb_sensor_write_reg16(s, TMP102_REG_CONFIG, TMP102_CONFIG | TMP102_CONFIG_OS);
 }
 
 static int tmp102_collect(PbSensor *s, PbSample *ret)
@@ -72,16 +63,14 @@ static int tmp102_collect(PbSensor *s, PbSample *ret)
         return 0;
 }
 
-static const uint16_t tmp102_addresses[] = { 0x48, 0x49, 0x4A, 0x4B };
-
 const PbSensorModel pb_sensor_model_tmp102 = {
         .name = "tmp102",
         .label = "TMP102",
-        .addresses = tmp102_addresses,
-        .n_addresses = ELEMENTSOF(tmp102_addresses),
+        PB_SENSOR_ADDRESSES(0x48, 0x49, 0x4A, 0x4B),
         .funcs = PB_I2C_FUNC_SMBUS_WORD_DATA,
         .quantities = PB_Q(TEMPERATURE),
         .autodetect = false, /* no id register */
+        .measure_us = TMP102_CONVERSION_USEC,
         .probe = tmp102_probe,
         .init = tmp102_init,
         .start = tmp102_start,
