@@ -13,9 +13,9 @@
  * values set with pb_sim_i2c_set_raw() (power-on: plausible room values).
  *
  * This file is the adapter and what every device has (errors, busy polls,
- * CRC corruption, the register file of the test helpers) and the i2c-stub
- * emulation; each chip model is a file sim/sensors/<model>.c behind
- * sim/i2c-chip.h, listed in sim/sensors/registry.c.
+ * CRC corruption, the register file of the test helpers); each chip model,
+ * the i2c-stub too, is a file sim/sensors/<model>.c behind sim/i2c-chip.h,
+ * listed in sim/sensors/registry.c.
  */
 
 #include <strings.h>
@@ -42,15 +42,6 @@ bool pb_i2c_bus_is_simulated(const PbI2cBus *bus)
 {
         return bus && bus->ops == &sim_ops;
 }
-
-/* ------------------------------------------------------------------------ */
-/* i2c-stub: a passive cell array, all 0, that the transfers below reach
- * directly (see stub_get()); the chip itself sees no I2C messages. */
-
-const PbSimChipModel pb_sim_chip_i2c_stub = {
-        .name = "i2c-stub",
-        .cells = true,
-};
 
 /* ------------------------------------------------------------------------ */
 /* The chips */
@@ -85,8 +76,8 @@ static int sim_msg_write(PbI2cBus *bus, uint16_t addr, const uint8_t *buf, size_
 
         if (r < 0)
                 return r;
-        if (d->model->cells)
-                return -EOPNOTSUPP; /* i2c-stub has no master_xfer */
+        if (d->model->smbus)
+                return -EOPNOTSUPP; /* an SMBus-only chip: i2c-stub has no master_xfer */
         return d->model->write(d, buf, len);
 }
 
@@ -97,166 +88,133 @@ static int sim_msg_read(PbI2cBus *bus, uint16_t addr, uint8_t *buf, size_t len)
 
         if (r < 0)
                 return r;
-        if (d->model->cells)
+        if (d->model->smbus)
                 return -EOPNOTSUPP;
         return d->model->read(d, buf, len);
 }
 
-/* Write the register pointer, then read (a repeated start, as SMBus reads do). */
-static int sim_write_read(PbI2cBus *bus, uint16_t addr, uint8_t reg, uint8_t *buf, size_t len)
+/* An SMBus transfer as the I2C messages an adapter puts on the wire: the
+ * register pointer (the command byte) first, then for a read a repeated
+ * start and the read; SMBus words travel low byte first. */
+static int smbus_emulated(PbSimChip *d, PbSimSmbus *x)
 {
-        int r = sim_msg_write(bus, addr, &reg, 1);
+        uint8_t msg[1 + 32], in[2];
+        size_t n;
+        int r;
+
+        msg[0] = x->reg;
+        switch (x->size) {
+        case PB_SIM_SMBUS_BYTE:
+                if (!x->read) {
+                        msg[0] = (uint8_t)x->word;
+                        return d->model->write(d, msg, 1);
+                }
+                r = d->model->read(d, in, 1);
+                x->word = in[0];
+                return r;
+        case PB_SIM_SMBUS_BYTE_DATA:
+        case PB_SIM_SMBUS_WORD_DATA:
+                n = x->size == PB_SIM_SMBUS_BYTE_DATA ? 1 : 2;
+                if (!x->read) {
+                        msg[1] = (uint8_t)x->word;
+                        msg[2] = (uint8_t)(x->word >> 8);
+                        return d->model->write(d, msg, 1 + n);
+                }
+                r = d->model->write(d, msg, 1);
+                if (r < 0)
+                        return r;
+                r = d->model->read(d, in, n);
+                x->word = n == 1 ? in[0] : (uint16_t)(in[0] | in[1] << 8);
+                return r;
+        case PB_SIM_SMBUS_I2C_BLOCK:
+                if (x->len > sizeof(msg) - 1)
+                        return -EINVAL;
+                if (!x->read) {
+                        memcpy(msg + 1, x->in, x->len);
+                        return d->model->write(d, msg, 1 + x->len);
+                }
+                r = d->model->write(d, msg, 1);
+                if (r < 0)
+                        return r;
+                return d->model->read(d, x->out, x->len);
+        }
+        return -EOPNOTSUPP;
+}
+
+/* One SMBus transfer: whole to a chip that takes them so (i2c-stub), else
+ * as messages. */
+static int sim_smbus(PbI2cBus *bus, uint16_t addr, PbSimSmbus *x)
+{
+        PbSimChip *d;
+        int r = sim_get(bus, addr, &d);
 
         if (r < 0)
                 return r;
-        return sim_msg_read(bus, addr, buf, len);
-}
-
-/*
- * The i2c-stub emulation works at the SMBus level, as the kernel's does
- * (drivers/i2c/i2c-stub.c): 256 16-bit cells and a pointer; byte transfers use
- * a cell's low byte, word transfers the whole cell, I2C block transfers the
- * low bytes of consecutive cells. Returns the device if addr holds one (NULL
- * otherwise, with *r set for a NAK).
- */
-static PbSimChip *stub_get(PbI2cBus *bus, uint16_t addr, int *r)
-{
-        PbSimChip *d;
-
-        *r = sim_get(bus, addr, &d);
-        return *r >= 0 && d->model->cells ? d : NULL;
+        if (d->model->smbus)
+                return d->model->smbus(d, x);
+        return smbus_emulated(d, x);
 }
 
 static int sim_read_byte(PbI2cBus *bus, uint16_t addr, uint8_t *ret)
 {
-        int r;
-        PbSimChip *d = stub_get(bus, addr, &r);
+        PbSimSmbus x = { .read = true, .size = PB_SIM_SMBUS_BYTE };
+        int r = sim_smbus(bus, addr, &x);
 
-        if (r < 0)
-                return r;
-        if (d) {
-                *ret = (uint8_t)d->words[d->ptr++];
-                return 0;
-        }
-        return sim_msg_read(bus, addr, ret, 1);
+        if (r >= 0)
+                *ret = (uint8_t)x.word;
+        return r;
 }
 
 static int sim_write_byte(PbI2cBus *bus, uint16_t addr, uint8_t value)
 {
-        int r;
-        PbSimChip *d = stub_get(bus, addr, &r);
-
-        if (r < 0)
-                return r;
-        if (d) {
-                d->ptr = value;
-                return 0;
-        }
-        return sim_msg_write(bus, addr, &value, 1);
+        return sim_smbus(bus, addr, &(PbSimSmbus){ .size = PB_SIM_SMBUS_BYTE, .word = value });
 }
 
 static int sim_read_byte_data(PbI2cBus *bus, uint16_t addr, uint8_t reg, uint8_t *ret)
 {
-        int r;
-        PbSimChip *d = stub_get(bus, addr, &r);
+        PbSimSmbus x = { .read = true, .size = PB_SIM_SMBUS_BYTE_DATA, .reg = reg };
+        int r = sim_smbus(bus, addr, &x);
 
-        if (r < 0)
-                return r;
-        if (d) {
-                *ret = (uint8_t)d->words[reg];
-                d->ptr = (uint8_t)(reg + 1);
-                return 0;
-        }
-        return sim_write_read(bus, addr, reg, ret, 1);
+        if (r >= 0)
+                *ret = (uint8_t)x.word;
+        return r;
 }
 
 static int sim_write_byte_data(PbI2cBus *bus, uint16_t addr, uint8_t reg, uint8_t value)
 {
-        uint8_t buf[2] = { reg, value };
-        int r;
-        PbSimChip *d = stub_get(bus, addr, &r);
-
-        if (r < 0)
-                return r;
-        if (d) {
-                d->words[reg] = (uint16_t)((d->words[reg] & 0xFF00) | value);
-                d->ptr = (uint8_t)(reg + 1);
-                return 0;
-        }
-        return sim_msg_write(bus, addr, buf, 2);
+        return sim_smbus(bus, addr,
+                         &(PbSimSmbus){ .size = PB_SIM_SMBUS_BYTE_DATA, .reg = reg, .word = value });
 }
 
 static int sim_read_word_data(PbI2cBus *bus, uint16_t addr, uint8_t reg, uint16_t *ret)
 {
-        uint8_t buf[2];
-        int r;
-        PbSimChip *d = stub_get(bus, addr, &r);
+        PbSimSmbus x = { .read = true, .size = PB_SIM_SMBUS_WORD_DATA, .reg = reg };
+        int r = sim_smbus(bus, addr, &x);
 
-        if (r < 0)
-                return r;
-        if (d) {
-                *ret = d->words[reg];
-                return 0;
-        }
-        r = sim_write_read(bus, addr, reg, buf, 2);
-        if (r < 0)
-                return r;
-        *ret = (uint16_t)(buf[0] | buf[1] << 8); /* SMBus words: low byte first */
-        return 0;
+        if (r >= 0)
+                *ret = x.word;
+        return r;
 }
 
 static int sim_write_word_data(PbI2cBus *bus, uint16_t addr, uint8_t reg, uint16_t value)
 {
-        uint8_t buf[3] = { reg, (uint8_t)value, (uint8_t)(value >> 8) };
-        int r;
-        PbSimChip *d = stub_get(bus, addr, &r);
-
-        if (r < 0)
-                return r;
-        if (d) {
-                d->words[reg] = value;
-                return 0;
-        }
-        return sim_msg_write(bus, addr, buf, 3);
+        return sim_smbus(bus, addr,
+                         &(PbSimSmbus){ .size = PB_SIM_SMBUS_WORD_DATA, .reg = reg, .word = value });
 }
 
 static int sim_read_i2c_block_data(PbI2cBus *bus, uint16_t addr, uint8_t reg, size_t len, uint8_t *buf)
 {
-        int r;
-        PbSimChip *d = stub_get(bus, addr, &r);
-
-        if (r < 0)
-                return r;
-        if (d) {
-                /* The stub stops at the last cell: a short read. */
-                if (reg + len > 256)
-                        return -EIO;
-                for (size_t i = 0; i < len; i++)
-                        buf[i] = (uint8_t)d->words[reg + i];
-                return 0;
-        }
-        return sim_write_read(bus, addr, reg, buf, len);
+        return sim_smbus(
+                bus, addr,
+                &(PbSimSmbus){
+                        .read = true, .size = PB_SIM_SMBUS_I2C_BLOCK, .reg = reg, .out = buf, .len = len });
 }
 
 static int sim_write_i2c_block_data(PbI2cBus *bus, uint16_t addr, uint8_t reg, size_t len,
                                     const uint8_t *buf)
 {
-        uint8_t msg[33];
-        int r;
-        PbSimChip *d = stub_get(bus, addr, &r);
-
-        if (r < 0)
-                return r;
-        if (d) {
-                if (reg + len > 256)
-                        return -EINVAL;
-                for (size_t i = 0; i < len; i++)
-                        d->words[reg + i] = (uint16_t)((d->words[reg + i] & 0xFF00) | buf[i]);
-                return 0;
-        }
-        msg[0] = reg;
-        memcpy(msg + 1, buf, len);
-        return sim_msg_write(bus, addr, msg, len + 1);
+        return sim_smbus(bus, addr,
+                         &(PbSimSmbus){ .size = PB_SIM_SMBUS_I2C_BLOCK, .reg = reg, .in = buf, .len = len });
 }
 
 static void sim_close(PbI2cBus *bus)

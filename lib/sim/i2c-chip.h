@@ -17,23 +17,43 @@
 
 typedef struct PbSimChip PbSimChip;
 
+/* One SMBus transfer, for a chip that takes them whole (smbus() below). */
+typedef enum PbSimSmbusSize {
+        PB_SIM_SMBUS_BYTE,      /* read byte / write byte (the value in word) */
+        PB_SIM_SMBUS_BYTE_DATA, /* a byte at command reg */
+        PB_SIM_SMBUS_WORD_DATA, /* a 16-bit word at command reg */
+        PB_SIM_SMBUS_I2C_BLOCK, /* len bytes from command reg (in or out) */
+} PbSimSmbusSize;
+
+typedef struct PbSimSmbus {
+        bool read;
+        PbSimSmbusSize size;
+        uint8_t reg;       /* the command byte */
+        uint16_t word;     /* BYTE, BYTE_DATA, WORD_DATA: the value written, or read */
+        const uint8_t *in; /* I2C_BLOCK write: len bytes */
+        uint8_t *out;      /* I2C_BLOCK read: room for len bytes */
+        size_t len;
+} PbSimSmbus;
+
 typedef struct PbSimChipModel {
         const char *name;               /* as pb_sim_i2c_add_device() takes it */
         unsigned quantities;            /* 1u << PbQuantity the device measures */
         unsigned n_regs;                /* register file size (0: a command chip) */
         bool regs16;                    /* 16-bit big-endian registers (in r16[]; else regs[]) */
         bool crc;                       /* frames carry CRCs (pb_sim_i2c_corrupt_crc()) */
-        bool cells;                     /* an i2c-stub chip: SMBus transfers on 16-bit cells, no plain I2C */
         size_t priv_size;               /* bytes of chip state behind pb_sim_chip_priv() */
         uint32_t raw[_PB_QUANTITY_MAX]; /* power-on readings (pb_sim_i2c_set_raw()) */
 
         /* Power-on state (raw[] already set); NULL: nothing beyond zeroes. */
         void (*reset)(PbSimChip *d);
-        /* One I2C message to the chip (len >= 1) and one from it. Return 0 or
-         * a negative errno: -ENXIO for a NAK. (NULL for an i2c-stub chip,
-         * which only SMBus transfers reach.) */
+        /* One I2C message to the chip (len >= 1) and one from it: the
+         * adapter breaks SMBus transfers into them. Return 0 or a negative
+         * errno: -ENXIO for a NAK. */
         int (*write)(PbSimChip *d, const uint8_t *buf, size_t len);
         int (*read)(PbSimChip *d, uint8_t *buf, size_t len);
+        /* Instead of write() and read(): an SMBus-only chip (i2c-stub) takes
+         * SMBus transfers whole, and plain I2C ones fail with -EOPNOTSUPP. */
+        int (*smbus)(PbSimChip *d, PbSimSmbus *x);
 } PbSimChipModel;
 
 struct PbSimChip {
@@ -46,10 +66,9 @@ struct PbSimChip {
         unsigned conversions;
         uint32_t raw[_PB_QUANTITY_MAX];
 
-        uint8_t ptr;         /* register pointer */
-        uint8_t regs[256];   /* byte registers */
-        uint16_t r16[16];    /* 16-bit registers */
-        uint16_t words[256]; /* i2c-stub cells */
+        uint8_t ptr;       /* register pointer */
+        uint8_t regs[256]; /* byte registers */
+        uint16_t r16[16];  /* 16-bit registers */
 
         /* Command chips: the response to the last command. */
         uint8_t out[16];

@@ -2,8 +2,7 @@
 
 /*
  * The simulated chips, one line each, as pb_sim_i2c_add_device() finds them
- * by name. A chip's file defines pb_sim_chip_<name>; the i2c-stub cell array
- * is the adapter's own (sim/i2c-bus.c).
+ * by name. A chip's file defines pb_sim_chip_<name>.
  */
 
 #include "sim/i2c-chip.h"
