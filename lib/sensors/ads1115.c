@@ -65,7 +65,7 @@ static int ads1115_start(PbSensor *s, uint64_t *ret_us)
 
         if (r < 0)
                 return r;
-        *ret_us = pb_ads1115_conversion_usec(pb_sensor_option(s, ADS1115_OPT_RATE));
+        *ret_us = pb_ads1115_conversion_us(pb_sensor_option(s, ADS1115_OPT_RATE));
         return 0;
 }
 

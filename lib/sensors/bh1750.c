@@ -8,7 +8,7 @@
 #define BH1750_CMD_RESET    0x07
 #define BH1750_CMD_ONE_H    0x20
 #define BH1750_MTREG        69
-#define BH1750_MEASURE_USEC 180000 /* datasheet: H-resolution mode, max */
+#define BH1750_MEASURE_US   180000 /* datasheet: H-resolution mode, max */
 
 static int bh1750_probe(PbSensor *s)
 {
@@ -47,7 +47,7 @@ const PbSensorModel pb_sensor_model_bh1750 = {
         .funcs = PB_I2C_FUNC_I2C,
         .quantities = PB_Q(ILLUMINANCE),
         .autodetect = false, /* no id */
-        .measure_us = BH1750_MEASURE_USEC,
+        .measure_us = BH1750_MEASURE_US,
         .probe = bh1750_probe,
         .init = bh1750_init,
         .start = bh1750_start,

@@ -124,7 +124,7 @@ static int bme280_start(PbSensor *s, uint64_t *ret_us)
                                  BME280_OSRS << 5 | BME280_OSRS << 2 | BME280_MODE_FORCED);
         if (r < 0)
                 return r;
-        *ret_us = pb_bme280_max_measurement_usec(BME280_OSRS, BME280_OSRS, b->humidity ? BME280_OSRS : 0);
+        *ret_us = pb_bme280_max_measurement_us(BME280_OSRS, BME280_OSRS, b->humidity ? BME280_OSRS : 0);
         return 0;
 }
 

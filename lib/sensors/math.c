@@ -106,7 +106,7 @@ static uint32_t osrs_factor(unsigned code)
         return code == 0 ? 0 : 1u << ((code > 5 ? 5 : code) - 1);
 }
 
-uint32_t pb_bme280_max_measurement_usec(unsigned osrs_t, unsigned osrs_p, unsigned osrs_h)
+uint32_t pb_bme280_max_measurement_us(unsigned osrs_t, unsigned osrs_p, unsigned osrs_h)
 {
         uint32_t t = osrs_factor(osrs_t), p = osrs_factor(osrs_p), h = osrs_factor(osrs_h);
 
@@ -249,7 +249,7 @@ uint16_t pb_ads1115_single_shot_config(unsigned mux, unsigned pga, unsigned dr)
         return (uint16_t)(0x8000 | (mux & 7) << 12 | (pga & 7) << 9 | 0x0100 | (dr & 7) << 5 | 0x0003);
 }
 
-uint32_t pb_ads1115_conversion_usec(unsigned dr)
+uint32_t pb_ads1115_conversion_us(unsigned dr)
 {
         unsigned rate = pb_ads1115_rates[dr & 7];
 

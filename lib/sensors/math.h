@@ -106,7 +106,7 @@ uint32_t pb_bme280_compensate_h(const PbBme280Calib *c, int32_t adc_h, int32_t t
  * skipped quantity contributes nothing. Rounded up to whole µs. osrs_h is
  * ignored (pass 0) for a BMP280.
  */
-uint32_t pb_bme280_max_measurement_usec(unsigned osrs_t, unsigned osrs_p, unsigned osrs_h);
+uint32_t pb_bme280_max_measurement_us(unsigned osrs_t, unsigned osrs_p, unsigned osrs_h);
 
 /* ---- Sensirion CRC-8 (SHT3x, SHT4x: init 0xFF; Si7021/HTU21D: init 0x00) ---- */
 
@@ -193,7 +193,7 @@ uint16_t pb_ads1115_single_shot_config(unsigned mux, unsigned pga, unsigned dr);
 
 /* Worst-case conversion time in µs at DR code dr: one sample period at the
  * datasheet's -10 % data-rate tolerance, plus 100 µs for wake-up. */
-uint32_t pb_ads1115_conversion_usec(unsigned dr);
+uint32_t pb_ads1115_conversion_us(unsigned dr);
 
 /* ---- ROHM BH1750 ---- */
 

@@ -508,7 +508,7 @@ int pb_sensor_init(PbSensor *s)
         return log.best;
 }
 
-int pb_sensor_start(PbSensor *s, uint64_t *ret_usec)
+int pb_sensor_start(PbSensor *s, uint64_t *ret_us)
 {
         uint64_t us;
         int r;
@@ -525,8 +525,8 @@ int pb_sensor_start(PbSensor *s, uint64_t *ret_usec)
                         return r;
         }
         s->started = true;
-        if (ret_usec)
-                *ret_usec = us;
+        if (ret_us)
+                *ret_us = us;
         return 0;
 }
 

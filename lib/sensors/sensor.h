@@ -107,9 +107,9 @@ DEFINE_TRIVIAL_CLEANUP_FUNC(PbSensor *, pb_sensor_free)
 int pb_sensor_init(PbSensor *s);
 
 /* Starts one measurement (BME280/BMP280: a forced-mode conversion, never a
- * stale normal-mode result). *ret_usec is the time, in µs, after which
+ * stale normal-mode result). *ret_us is the time, in µs, after which
  * pb_sensor_collect() can read it (the datasheet's maximum measurement time). */
-int pb_sensor_start(PbSensor *s, uint64_t *ret_usec);
+int pb_sensor_start(PbSensor *s, uint64_t *ret_us);
 
 /*
  * Reads and converts the measurement started last. Errors, besides the

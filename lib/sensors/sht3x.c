@@ -6,7 +6,7 @@
 
 #define SHT3X_CMD_MEASURE     0x2400
 #define SHT3X_CMD_READ_STATUS 0xF32D
-#define SHT3X_MEASURE_USEC    15500 /* datasheet table 4: high repeatability, max */
+#define SHT3X_MEASURE_US      15500 /* datasheet table 4: high repeatability, max */
 
 static int sht3x_probe(PbSensor *s)
 {
@@ -42,7 +42,7 @@ const PbSensorModel pb_sensor_model_sht3x = {
         .funcs = PB_I2C_FUNC_I2C,
         .quantities = PB_Q(TEMPERATURE) | PB_Q(HUMIDITY),
         .autodetect = true, /* the status register's CRC */
-        .measure_us = SHT3X_MEASURE_USEC,
+        .measure_us = SHT3X_MEASURE_US,
         .probe = sht3x_probe,
         .start = sht3x_start,
         .collect = sht3x_collect,

@@ -6,7 +6,7 @@
 
 #define SHT4X_CMD_MEASURE_HIGH 0xFD
 #define SHT4X_CMD_SERIAL       0x89
-#define SHT4X_MEASURE_USEC     8300 /* datasheet table 4: high repeatability, max */
+#define SHT4X_MEASURE_US       8300 /* datasheet table 4: high repeatability, max */
 
 static int sht4x_probe(PbSensor *s)
 {
@@ -42,7 +42,7 @@ const PbSensorModel pb_sensor_model_sht4x = {
         .funcs = PB_I2C_FUNC_I2C,
         .quantities = PB_Q(TEMPERATURE) | PB_Q(HUMIDITY),
         .autodetect = true, /* the serial number's CRCs */
-        .measure_us = SHT4X_MEASURE_USEC,
+        .measure_us = SHT4X_MEASURE_US,
         .probe = sht4x_probe,
         .start = sht4x_start,
         .collect = sht4x_collect,

@@ -26,11 +26,11 @@ typedef struct Si7021State {
 #define HTU21D_ID             0x32
 /* Datasheets' maximum conversion times at RH 12 bit, T 14 bit. Si70xx: an RH
  * measurement includes a temperature one. */
-#define SI7021_RH_T_USEC (12000 + 10800)
-#define HTU21D_T_USEC    50000
-#define HTU21D_RH_USEC   16000
-#define SI7021_T_MIN     -40.0
-#define SI7021_T_MAX     125.0
+#define SI7021_RH_T_US (12000 + 10800)
+#define HTU21D_T_US    50000
+#define HTU21D_RH_US   16000
+#define SI7021_T_MIN   -40.0
+#define SI7021_T_MAX   125.0
 
 extern const PbSensorModel pb_sensor_model_si7021;
 extern const PbSensorModel pb_sensor_model_htu21d;
@@ -98,13 +98,13 @@ static int si7021_start(PbSensor *s, uint64_t *ret_us)
                 r = pb_sensor_send_cmd8(s, SI7021_CMD_MEASURE_T, "temperature measurement");
                 if (r < 0)
                         return r;
-                *ret_us = HTU21D_T_USEC;
+                *ret_us = HTU21D_T_US;
                 return 0;
         }
         r = pb_sensor_send_cmd8(s, SI7021_CMD_MEASURE_RH, "humidity measurement");
         if (r < 0)
                 return r;
-        *ret_us = SI7021_RH_T_USEC;
+        *ret_us = SI7021_RH_T_US;
         return 0;
 }
 
@@ -145,7 +145,7 @@ static int si7021_collect(PbSensor *s, PbSample *ret)
                         if (r < 0)
                                 return r;
                         si->phase = 1;
-                        pb_sensor_set_retry(s, HTU21D_RH_USEC);
+                        pb_sensor_set_retry(s, HTU21D_RH_US);
                         return pb_sensor_fail(s, -EAGAIN, "humidity measurement started");
                 }
                 r = si7021_read_word(s, "humidity", &srh);

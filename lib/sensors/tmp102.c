@@ -11,11 +11,11 @@
 #define TMP102_CONFIG_SD  0x0100 /* shutdown between conversions */
 #define TMP102_CONFIG_EM  0x0010 /* extended (13-bit) mode */
 /* Comparator mode, active low, 1 fault, 4 Hz (the power-on values), shutdown, 12-bit. */
-#define TMP102_CONFIG          (0x00A0 | TMP102_CONFIG_SD)
+#define TMP102_CONFIG        (0x00A0 | TMP102_CONFIG_SD)
 
-#define TMP102_CONVERSION_USEC 35000 /* datasheet 6.5: 26 ms typical, 35 ms max */
-#define TMP102_T_MIN           -55.0
-#define TMP102_T_MAX           150.0
+#define TMP102_CONVERSION_US 35000 /* datasheet 6.5: 26 ms typical, 35 ms max */
+#define TMP102_T_MIN         -55.0
+#define TMP102_T_MAX         150.0
 
 static int tmp102_probe(PbSensor *s)
 {
@@ -70,7 +70,7 @@ const PbSensorModel pb_sensor_model_tmp102 = {
         .funcs = PB_I2C_FUNC_SMBUS_WORD_DATA,
         .quantities = PB_Q(TEMPERATURE),
         .autodetect = false, /* no id register */
-        .measure_us = TMP102_CONVERSION_USEC,
+        .measure_us = TMP102_CONVERSION_US,
         .probe = tmp102_probe,
         .init = tmp102_init,
         .start = tmp102_start,
