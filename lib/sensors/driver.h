@@ -95,7 +95,8 @@ unsigned pb_sensor_option(const PbSensor *s, size_t index);
  * µs (pb_sensor_get_retry_usec()). */
 void pb_sensor_set_retry(PbSensor *s, uint64_t us);
 
-/* Records the error detail (printf format) and returns r, a negative errno. */
+/* Records the error detail (printf format) and returns r, a negative errno
+ * (or 0, only to set the detail). */
 _printf_(3, 4) int pb_sensor_fail(PbSensor *s, int r, const char *format, ...);
 
 /* Turns the detail of a failed identity check into -ENODEV "<detail>: not an <label>". */

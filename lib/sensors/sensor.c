@@ -25,7 +25,6 @@ struct PbSensor {
         unsigned opt[PB_SENSOR_OPTIONS_MAX]; /* option codes, by index in model->options */
         bool initialized;
         bool started;
-        unsigned quantities;
         uint64_t retry_us; /* after -EAGAIN: when collecting again is worthwhile (0: unknown) */
         char detail[PB_SENSOR_DETAIL_MAX];
         size_t priv_size;                     /* of priv[]: the largest a model it may probe needs */
@@ -58,15 +57,6 @@ const char *pb_quantity_unit(PbQuantity q)
 
 /* ------------------------------------------------------------------------ */
 /* Error details */
-
-_printf_(2, 3) static void set_detail(PbSensor *s, const char *format, ...)
-{
-        va_list ap;
-
-        va_start(ap, format);
-        vsnprintf(s->detail, sizeof(s->detail), format, ap);
-        va_end(ap);
-}
 
 _printf_(3, 4) int pb_sensor_fail(PbSensor *s, int r, const char *format, ...)
 {
@@ -316,7 +306,8 @@ PbI2cBus *pb_sensor_get_bus(const PbSensor *s)
 
 unsigned pb_sensor_get_quantities(const PbSensor *s)
 {
-        return s->initialized ? s->quantities : s->model ? s->model->quantities : 0;
+        /* After init the model found (a BMP280 for bme280), before it the one asked for. */
+        return s->model ? s->model->quantities : 0;
 }
 
 uint64_t pb_sensor_get_retry_usec(const PbSensor *s)
@@ -369,7 +360,6 @@ static int try_one(PbSensor *s, const PbSensorModel *m, uint16_t addr)
                 if (r < 0)
                         return r;
         }
-        s->quantities = s->model->quantities;
         s->initialized = true;
         s->detail[0] = '\0';
         return 0;
@@ -503,7 +493,7 @@ int pb_sensor_init(PbSensor *s)
                                       "adapter %s supports none of the transfer types the sensors need",
                                       pb_i2c_bus_get_path(s->bus));
         }
-        set_detail(s, "tried %s", strempty(log.buf));
+        (void)pb_sensor_fail(s, 0, "tried %s", strempty(log.buf));
         free(log.buf);
         return log.best;
 }
