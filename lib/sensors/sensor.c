@@ -253,6 +253,7 @@ int pb_sensor_new(const PbSensorModel *m, PbI2cBus *bus, uint16_t address, char 
 
         if (!bus || !ret || (address != 0 && (address < 0x03 || address > 0x77)))
                 return -EINVAL;
+        assert(!m || m->n_options <= PB_SENSOR_OPTIONS_MAX);
         /* Room for the state of the model, or of any model auto may find. */
         for (size_t i = 0; pb_sensor_registry[i]; i++)
                 if (!m || pb_sensor_registry[i] == m)
