@@ -34,10 +34,8 @@ typedef struct Bme280State {
 #define BME280_OSRS 1
 
 /* Plausible ranges: the BME280's operating range (datasheet table 1/2). */
-#define BME280_T_MIN -40.0
-#define BME280_T_MAX 85.0
-#define BME280_P_MIN 30000.0
-#define BME280_P_MAX 110000.0
+static const PbSensorRange bme280_t_range = { -40.0, 85.0, 2, "raw", 5 };
+static const PbSensorRange bme280_p_range = { 30000.0, 110000.0, 2, "raw", 5 };
 
 extern const PbSensorModel pb_sensor_model_bmp280;
 extern const PbSensorModel pb_sensor_model_bme280;
@@ -134,7 +132,6 @@ static int bme280_collect(PbSensor *s, PbSample *ret)
         size_t n = b->humidity ? 8 : 6;
         uint8_t status = 0, data[8];
         int32_t adc_p, adc_t, adc_h, t_fine, t;
-        double temperature, pressure;
         uint32_t p;
         int r;
 
@@ -157,20 +154,13 @@ static int bme280_collect(PbSensor *s, PbSample *ret)
                 return pb_sensor_fail(s, -ERANGE, "no data: humidity measurement skipped (raw 0x8000)");
 
         t = pb_bme280_compensate_t(&b->calib, adc_t, &t_fine);
-        temperature = t / 100.0;
-        if (temperature < BME280_T_MIN || temperature > BME280_T_MAX)
-                return pb_sensor_fail(s, -ERANGE,
-                                      "implausible temperature %.2f °C (raw 0x%05x), outside %.0f..%.0f °C",
-                                      temperature, (unsigned)adc_t, BME280_T_MIN, BME280_T_MAX);
+        r = pb_sensor_publish(s, ret, PB_QUANTITY_TEMPERATURE, t / 100.0, (unsigned)adc_t, &bme280_t_range);
+        if (r < 0)
+                return r;
         p = pb_bme280_compensate_p(&b->calib, adc_p, t_fine);
-        pressure = p / 256.0;
-        if (pressure < BME280_P_MIN || pressure > BME280_P_MAX)
-                return pb_sensor_fail(s, -ERANGE,
-                                      "implausible pressure %.2f Pa (raw 0x%05x), outside %.0f..%.0f Pa",
-                                      pressure, (unsigned)adc_p, BME280_P_MIN, BME280_P_MAX);
-
-        pb_sample_set(ret, PB_QUANTITY_TEMPERATURE, temperature);
-        pb_sample_set(ret, PB_QUANTITY_PRESSURE, pressure);
+        r = pb_sensor_publish(s, ret, PB_QUANTITY_PRESSURE, p / 256.0, (unsigned)adc_p, &bme280_p_range);
+        if (r < 0)
+                return r;
         if (b->humidity)
                 pb_sample_set(ret, PB_QUANTITY_HUMIDITY,
                               pb_bme280_compensate_h(&b->calib, adc_h, t_fine) / 1024.0);

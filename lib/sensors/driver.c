@@ -156,30 +156,39 @@ int pb_sensor_read_crc_words(PbSensor *s, size_t n_words, uint8_t crc_init, cons
         return 0;
 }
 
+int pb_sensor_publish(PbSensor *s, PbSample *ret, PbQuantity q, double v, unsigned raw,
+                      const PbSensorRange *range)
+{
+        const char *unit = pb_quantity_unit(q);
+
+        if (v < range->min || v > range->max)
+                return pb_sensor_fail(s, -ERANGE,
+                                      "implausible %s %.*f %s (%s 0x%0*x), outside %.0f..%.0f %s",
+                                      pb_quantity_to_string(q), range->decimals, v, unit, range->raw,
+                                      (int)range->raw_digits, raw, range->min, range->max, unit);
+        pb_sample_set(ret, q, v);
+        return 0;
+}
+
 /* ------------------------------------------------------------------------ */
 /* Sensirion SHT3x and SHT4x */
 
 /* Plausible temperatures: the operating range of both. */
-#define SHT_T_MIN -40.0
-#define SHT_T_MAX 125.0
+static const PbSensorRange sht_t_range = { -40.0, 125.0, 2, "raw", 4 };
 
 int pb_sensor_collect_sht(PbSensor *s, double (*humidity)(uint16_t s_rh), PbSample *ret)
 {
         static const char *const names[] = { "temperature", "humidity" };
         uint16_t w[2];
-        double t;
         int r;
 
         r = pb_sensor_read_crc_words(s, 2, PB_SHT_CRC_INIT, "measurement (the chip NAKs until it is done)",
                                      names, w);
         if (r < 0)
                 return r;
-        t = pb_sht_temperature(w[0]);
-        if (t < SHT_T_MIN || t > SHT_T_MAX)
-                return pb_sensor_fail(s, -ERANGE,
-                                      "implausible temperature %.2f °C (raw 0x%04x), outside %.0f..%.0f °C",
-                                      t, w[0], SHT_T_MIN, SHT_T_MAX);
-        pb_sample_set(ret, PB_QUANTITY_TEMPERATURE, t);
+        r = pb_sensor_publish(s, ret, PB_QUANTITY_TEMPERATURE, pb_sht_temperature(w[0]), w[0], &sht_t_range);
+        if (r < 0)
+                return r;
         pb_sample_set(ret, PB_QUANTITY_HUMIDITY, humidity(w[1]));
         return 0;
 }

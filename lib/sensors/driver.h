@@ -128,6 +128,21 @@ int pb_sensor_read_bytes(PbSensor *s, uint8_t *buf, size_t len, const char *what
 int pb_sensor_read_crc_words(PbSensor *s, size_t n_words, uint8_t crc_init, const char *what,
                              const char *const *names, uint16_t *ret);
 
+/* Where a reading of a quantity is plausible (the chip's operating range),
+ * and how a detail quotes one that is not. */
+typedef struct PbSensorRange {
+        double min, max;     /* in the quantity's unit (pb_quantity_unit()) */
+        int decimals;        /* of the value in the detail */
+        const char *raw;     /* what the raw value is called there: "raw", "register" */
+        unsigned raw_digits; /* hex digits it is shown with */
+} PbSensorRange;
+
+/* Sets value v of quantity q in ret if it lies in range; otherwise -ERANGE
+ * with the detail "implausible temperature 130.00 °C (raw 0xf5c2), outside
+ * -40..125 °C", raw being the chip's value v came from. */
+int pb_sensor_publish(PbSensor *s, PbSample *ret, PbQuantity q, double v, unsigned raw,
+                      const PbSensorRange *range);
+
 /* The collect() of the Sensirion SHT3x and SHT4x, which send the same
  * T/RH frame (two CRC words after the measurement time, NAKs before):
  * checks the temperature is in their operating range, converts the

@@ -13,8 +13,9 @@
 #define MCP9808_DEVID       0x0400
 #define MCP9808_DEVID_MASK  0xFF00 /* low byte: revision */
 #define MCP9808_CONFIG_SHDN 0x0100
-#define MCP9808_T_MIN       -40.0
-#define MCP9808_T_MAX       125.0
+
+/* Plausible temperatures: the operating range. */
+static const PbSensorRange mcp9808_t_range = { -40.0, 125.0, 4, "register", 4 };
 
 static int mcp9808_probe(PbSensor *s)
 {
@@ -55,7 +56,6 @@ static int mcp9808_init(PbSensor *s)
 static int mcp9808_collect(PbSensor *s, PbSample *ret)
 {
         uint16_t reg = 0;
-        double t;
         int r;
 
         r = pb_sensor_read_reg16(s, MCP9808_REG_TA, &reg);
@@ -63,14 +63,8 @@ static int mcp9808_collect(PbSensor *s, PbSample *ret)
                 return r;
         if (reg == 0xFFFF)
                 return pb_sensor_fail(s, -ERANGE, "temperature register reads all ones (0xffff)");
-        t = pb_mcp9808_temperature(reg);
-        if (t < MCP9808_T_MIN || t > MCP9808_T_MAX)
-                return pb_sensor_fail(
-                        s, -ERANGE,
-                        "implausible temperature %.4f °C (register 0x%04x), outside %.0f..%.0f °C", t, reg,
-                        MCP9808_T_MIN, MCP9808_T_MAX);
-        pb_sample_set(ret, PB_QUANTITY_TEMPERATURE, t);
-        return 0;
+        return pb_sensor_publish(s, ret, PB_QUANTITY_TEMPERATURE, pb_mcp9808_temperature(reg), reg,
+                                 &mcp9808_t_range);
 }
 
 const PbSensorModel pb_sensor_model_mcp9808 = {

@@ -29,8 +29,6 @@ typedef struct Si7021State {
 #define SI7021_RH_T_US (12000 + 10800)
 #define HTU21D_T_US    50000
 #define HTU21D_RH_US   16000
-#define SI7021_T_MIN   -40.0
-#define SI7021_T_MAX   125.0
 
 extern const PbSensorModel pb_sensor_model_si7021;
 extern const PbSensorModel pb_sensor_model_htu21d;
@@ -117,13 +115,12 @@ static int si7021_read_word(PbSensor *s, const char *what, uint16_t *ret)
 
 static int si7021_convert(PbSensor *s, uint16_t st, uint16_t srh, PbSample *ret)
 {
-        double t = pb_si7021_temperature(st), rh = pb_si7021_humidity(srh);
+        static const PbSensorRange t_range = { -40.0, 125.0, 2, "raw", 4 }; /* operating range */
+        double rh = pb_si7021_humidity(srh);
+        int r = pb_sensor_publish(s, ret, PB_QUANTITY_TEMPERATURE, pb_si7021_temperature(st), st, &t_range);
 
-        if (t < SI7021_T_MIN || t > SI7021_T_MAX)
-                return pb_sensor_fail(s, -ERANGE,
-                                      "implausible temperature %.2f °C (raw 0x%04x), outside %.0f..%.0f °C",
-                                      t, st, SI7021_T_MIN, SI7021_T_MAX);
-        pb_sample_set(ret, PB_QUANTITY_TEMPERATURE, t);
+        if (r < 0)
+                return r;
         /* The datasheets: RH slightly outside 0..100 % is possible; clip it. */
         pb_sample_set(ret, PB_QUANTITY_HUMIDITY, rh < 0 ? 0 : rh > 100 ? 100 : rh);
         return 0;

@@ -14,8 +14,9 @@
 #define TMP102_CONFIG        (0x00A0 | TMP102_CONFIG_SD)
 
 #define TMP102_CONVERSION_US 35000 /* datasheet 6.5: 26 ms typical, 35 ms max */
-#define TMP102_T_MIN         -55.0
-#define TMP102_T_MAX         150.0
+
+/* Plausible temperatures: the operating range. */
+static const PbSensorRange tmp102_t_range = { -55.0, 150.0, 4, "register", 4 };
 
 static int tmp102_probe(PbSensor *s)
 {
@@ -38,7 +39,6 @@ static int tmp102_start(PbSensor *s, uint64_t *ret_us)
 static int tmp102_collect(PbSensor *s, PbSample *ret)
 {
         uint16_t cfg = 0, reg = 0;
-        double t;
         int r;
 
         r = pb_sensor_read_reg16(s, TMP102_REG_CONFIG, &cfg);
@@ -53,14 +53,8 @@ static int tmp102_collect(PbSensor *s, PbSample *ret)
         if (reg & 1 ? reg & 0x0006 : reg & 0x000F)
                 return pb_sensor_fail(s, -ERANGE, "temperature register 0x%04x has its unused low bits set",
                                       reg);
-        t = pb_tmp102_temperature(reg);
-        if (t < TMP102_T_MIN || t > TMP102_T_MAX)
-                return pb_sensor_fail(
-                        s, -ERANGE,
-                        "implausible temperature %.4f °C (register 0x%04x), outside %.0f..%.0f °C", t, reg,
-                        TMP102_T_MIN, TMP102_T_MAX);
-        pb_sample_set(ret, PB_QUANTITY_TEMPERATURE, t);
-        return 0;
+        return pb_sensor_publish(s, ret, PB_QUANTITY_TEMPERATURE, pb_tmp102_temperature(reg), reg,
+                                 &tmp102_t_range);
 }
 
 const PbSensorModel pb_sensor_model_tmp102 = {
