@@ -18,11 +18,7 @@ static int sht3x_probe(PbSensor *s)
         if (r < 0)
                 return r;
         r = pb_sensor_read_crc_words(s, 1, PB_SHT_CRC_INIT, "status register", names, &status);
-        if (r == -EBADMSG)
-                return pb_sensor_not_model(s, "SHT3x");
-        if (r < 0)
-                return r;
-        return 0;
+        return r == -EBADMSG ? pb_sensor_not_model(s, "SHT3x") : r;
 }
 
 static int sht3x_start(PbSensor *s, uint64_t *ret_us)

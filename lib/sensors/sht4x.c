@@ -18,11 +18,7 @@ static int sht4x_probe(PbSensor *s)
         if (r < 0)
                 return r;
         r = pb_sensor_read_crc_words(s, 2, PB_SHT_CRC_INIT, "serial number", names, serial);
-        if (r == -EBADMSG)
-                return pb_sensor_not_model(s, "SHT4x");
-        if (r < 0)
-                return r;
-        return 0;
+        return r == -EBADMSG ? pb_sensor_not_model(s, "SHT4x") : r;
 }
 
 static int sht4x_start(PbSensor *s, uint64_t *ret_us)

@@ -155,14 +155,31 @@ static int sim_smbus(PbI2cBus *bus, uint16_t addr, PbSimSmbus *x)
         return smbus_emulated(d, x);
 }
 
-static int sim_read_byte(PbI2cBus *bus, uint16_t addr, uint8_t *ret)
+/* A read of size at command reg: *ret gets the value read. */
+static int sim_smbus_read(PbI2cBus *bus, uint16_t addr, PbSimSmbusSize size, uint8_t reg, uint16_t *ret)
 {
-        PbSimSmbus x = { .read = true, .size = PB_SIM_SMBUS_BYTE };
+        PbSimSmbus x = { .read = true, .size = size, .reg = reg };
         int r = sim_smbus(bus, addr, &x);
 
         if (r >= 0)
-                *ret = (uint8_t)x.word;
+                *ret = x.word;
         return r;
+}
+
+/* The same for a byte. */
+static int sim_smbus_read8(PbI2cBus *bus, uint16_t addr, PbSimSmbusSize size, uint8_t reg, uint8_t *ret)
+{
+        uint16_t v;
+        int r = sim_smbus_read(bus, addr, size, reg, &v);
+
+        if (r >= 0)
+                *ret = (uint8_t)v;
+        return r;
+}
+
+static int sim_read_byte(PbI2cBus *bus, uint16_t addr, uint8_t *ret)
+{
+        return sim_smbus_read8(bus, addr, PB_SIM_SMBUS_BYTE, 0, ret);
 }
 
 static int sim_write_byte(PbI2cBus *bus, uint16_t addr, uint8_t value)
@@ -172,12 +189,7 @@ static int sim_write_byte(PbI2cBus *bus, uint16_t addr, uint8_t value)
 
 static int sim_read_byte_data(PbI2cBus *bus, uint16_t addr, uint8_t reg, uint8_t *ret)
 {
-        PbSimSmbus x = { .read = true, .size = PB_SIM_SMBUS_BYTE_DATA, .reg = reg };
-        int r = sim_smbus(bus, addr, &x);
-
-        if (r >= 0)
-                *ret = (uint8_t)x.word;
-        return r;
+        return sim_smbus_read8(bus, addr, PB_SIM_SMBUS_BYTE_DATA, reg, ret);
 }
 
 static int sim_write_byte_data(PbI2cBus *bus, uint16_t addr, uint8_t reg, uint8_t value)
@@ -188,12 +200,7 @@ static int sim_write_byte_data(PbI2cBus *bus, uint16_t addr, uint8_t reg, uint8_
 
 static int sim_read_word_data(PbI2cBus *bus, uint16_t addr, uint8_t reg, uint16_t *ret)
 {
-        PbSimSmbus x = { .read = true, .size = PB_SIM_SMBUS_WORD_DATA, .reg = reg };
-        int r = sim_smbus(bus, addr, &x);
-
-        if (r >= 0)
-                *ret = x.word;
-        return r;
+        return sim_smbus_read(bus, addr, PB_SIM_SMBUS_WORD_DATA, reg, ret);
 }
 
 static int sim_write_word_data(PbI2cBus *bus, uint16_t addr, uint8_t reg, uint16_t value)

@@ -115,3 +115,11 @@ int pb_sim_chip_out_read(PbSimChip *d, uint8_t *buf, size_t len, void (*complete
  * read (a NAK until it is done). */
 void pb_sim_chip_sht_complete(PbSimChip *d);
 int pb_sim_chip_sht_read(PbSimChip *d, uint8_t *buf, size_t len);
+
+/* The PbSimChipModel fields the two share: T and RH with CRCs, power-on
+ * readings 25.00 °C and S_RH 0x8000 (SHT3x 50.00 %RH, SHT4x 56.50 %RH),
+ * and the read. */
+#define PB_SIM_CHIP_SHT_FAMILY                                                                 \
+        .quantities = 1u << PB_QUANTITY_TEMPERATURE | 1u << PB_QUANTITY_HUMIDITY, .crc = true, \
+        .raw = { [PB_QUANTITY_TEMPERATURE] = 0x6666, [PB_QUANTITY_HUMIDITY] = 0x8000 },        \
+        .read = pb_sim_chip_sht_read

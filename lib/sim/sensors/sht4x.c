@@ -31,10 +31,6 @@ static int sht4x_write(PbSimChip *d, const uint8_t *buf, size_t len)
 
 const PbSimChipModel pb_sim_chip_sht4x = {
         .name = "sht4x",
-        .quantities = 1u << PB_QUANTITY_TEMPERATURE | 1u << PB_QUANTITY_HUMIDITY,
-        .crc = true,
-        /* 25.00 °C, 56.50 %RH */
-        .raw = { [PB_QUANTITY_TEMPERATURE] = 0x6666, [PB_QUANTITY_HUMIDITY] = 0x8000 },
+        PB_SIM_CHIP_SHT_FAMILY,
         .write = sht4x_write,
-        .read = pb_sim_chip_sht_read,
 };
