@@ -34,8 +34,12 @@ typedef struct Bme280State {
 #define BME280_OSRS 1
 
 /* Plausible ranges: the BME280's operating range (datasheet table 1/2). */
-static const PbSensorRange bme280_t_range = { -40.0, 85.0, 2, "raw", 5 };
-static const PbSensorRange bme280_p_range = { 30000.0, 110000.0, 2, "raw", 5 };
+static const PbSensorRange bme280_t_range = {
+        .min = -40.0, .max = 85.0, .decimals = 2, .raw = "raw", .raw_digits = 5
+};
+static const PbSensorRange bme280_p_range = {
+        .min = 30000.0, .max = 110000.0, .decimals = 2, .raw = "raw", .raw_digits = 5
+};
 
 extern const PbSensorModel pb_sensor_model_bmp280;
 extern const PbSensorModel pb_sensor_model_bme280;

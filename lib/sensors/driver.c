@@ -174,7 +174,9 @@ int pb_sensor_publish(PbSensor *s, PbSample *ret, PbQuantity q, double v, unsign
 /* Sensirion SHT3x and SHT4x */
 
 /* Plausible temperatures: the operating range of both. */
-static const PbSensorRange sht_t_range = { -40.0, 125.0, 2, "raw", 4 };
+static const PbSensorRange sht_t_range = {
+        .min = -40.0, .max = 125.0, .decimals = 2, .raw = "raw", .raw_digits = 4
+};
 
 int pb_sensor_collect_sht(PbSensor *s, double (*humidity)(uint16_t s_rh), PbSample *ret)
 {

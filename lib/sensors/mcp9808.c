@@ -15,7 +15,9 @@
 #define MCP9808_CONFIG_SHDN 0x0100
 
 /* Plausible temperatures: the operating range. */
-static const PbSensorRange mcp9808_t_range = { -40.0, 125.0, 4, "register", 4 };
+static const PbSensorRange mcp9808_t_range = {
+        .min = -40.0, .max = 125.0, .decimals = 4, .raw = "register", .raw_digits = 4
+};
 
 static int mcp9808_probe(PbSensor *s)
 {

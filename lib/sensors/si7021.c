@@ -33,6 +33,11 @@ typedef struct Si7021State {
 extern const PbSensorModel pb_sensor_model_si7021;
 extern const PbSensorModel pb_sensor_model_htu21d;
 
+/* Plausible temperatures: the operating range. */
+static const PbSensorRange si7021_t_range = {
+        .min = -40.0, .max = 125.0, .decimals = 2, .raw = "raw", .raw_digits = 4
+};
+
 static bool si70xx_id(uint8_t id)
 {
         /* Si7013, Si7020, Si7021; 0x00 and 0xff are engineering samples. */
@@ -115,9 +120,9 @@ static int si7021_read_word(PbSensor *s, const char *what, uint16_t *ret)
 
 static int si7021_convert(PbSensor *s, uint16_t st, uint16_t srh, PbSample *ret)
 {
-        static const PbSensorRange t_range = { -40.0, 125.0, 2, "raw", 4 }; /* operating range */
         double rh = pb_si7021_humidity(srh);
-        int r = pb_sensor_publish(s, ret, PB_QUANTITY_TEMPERATURE, pb_si7021_temperature(st), st, &t_range);
+        int r = pb_sensor_publish(s, ret, PB_QUANTITY_TEMPERATURE, pb_si7021_temperature(st), st,
+                                  &si7021_t_range);
 
         if (r < 0)
                 return r;

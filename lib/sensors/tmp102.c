@@ -16,7 +16,9 @@
 #define TMP102_CONVERSION_US 35000 /* datasheet 6.5: 26 ms typical, 35 ms max */
 
 /* Plausible temperatures: the operating range. */
-static const PbSensorRange tmp102_t_range = { -55.0, 150.0, 4, "register", 4 };
+static const PbSensorRange tmp102_t_range = {
+        .min = -55.0, .max = 150.0, .decimals = 4, .raw = "register", .raw_digits = 4
+};
 
 static int tmp102_probe(PbSensor *s)
 {
