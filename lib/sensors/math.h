@@ -96,24 +96,8 @@ int32_t pb_bme280_compensate_t(const PbBme280Calib *c, int32_t adc_t, int32_t *r
  * routine; 0 when dig_P1 makes it undefined (division by zero avoided). */
 uint32_t pb_bme280_compensate_p(const PbBme280Calib *c, int32_t adc_p, int32_t t_fine);
 
-/* Pressure in whole Pa by the datasheet's 32-bit routine (BME280 datasheet
- * 8.2 / BMP280 8.2); coarser than pb_bme280_compensate_p(), which the driver
- * uses. 0 when undefined. */
-uint32_t pb_bme280_compensate_p_int32(const PbBme280Calib *c, int32_t adc_p, int32_t t_fine);
-
 /* Relative humidity in %RH as Q22.10 (value / 1024 = %RH), 0..102400. */
 uint32_t pb_bme280_compensate_h(const PbBme280Calib *c, int32_t adc_h, int32_t t_fine);
-
-/* The datasheet's floating-point routines (BME280 datasheet 8.1, BMP280
- * 8.1), for comparison with the integer ones the driver uses: T in °C, P in
- * Pa (computed from the truncated integer t_fine, as the datasheet does;
- * 0 when undefined), H in %RH clamped to 0..100. */
-typedef struct PbBme280Double {
-        double t, p, h;
-        int32_t t_fine;
-} PbBme280Double;
-void pb_bme280_compensate_double(const PbBme280Calib *c, int32_t adc_t, int32_t adc_p, int32_t adc_h,
-                                 PbBme280Double *ret);
 
 /*
  * The datasheet's maximum measurement time in µs for the given oversampling
@@ -122,7 +106,7 @@ void pb_bme280_compensate_double(const PbBme280Calib *c, int32_t adc_t, int32_t 
  * skipped quantity contributes nothing. Rounded up to whole µs. osrs_h is
  * ignored (pass 0) for a BMP280.
  */
-uint32_t pb_bme280_max_measurement_usec(unsigned osrs_t, unsigned osrs_p, unsigned osrs_h);
+uint32_t pb_bme280_max_measurement_us(unsigned osrs_t, unsigned osrs_p, unsigned osrs_h);
 
 /* ---- Sensirion CRC-8 (SHT3x, SHT4x: init 0xFF; Si7021/HTU21D: init 0x00) ---- */
 
@@ -209,7 +193,7 @@ uint16_t pb_ads1115_single_shot_config(unsigned mux, unsigned pga, unsigned dr);
 
 /* Worst-case conversion time in µs at DR code dr: one sample period at the
  * datasheet's -10 % data-rate tolerance, plus 100 µs for wake-up. */
-uint32_t pb_ads1115_conversion_usec(unsigned dr);
+uint32_t pb_ads1115_conversion_us(unsigned dr);
 
 /* ---- ROHM BH1750 ---- */
 

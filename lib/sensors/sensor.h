@@ -49,10 +49,9 @@ typedef struct PbSample {
 typedef struct PbSensorModel PbSensorModel;
 typedef struct PbSensor PbSensor;
 
-/* Looks up a model by its config name: "bme280", "bmp280", "tmp102", "mcp9808",
- * "ads1115", "sht3x", "sht4x", "bh1750", "si7021", "htu21d" (case-insensitive).
- * Returns NULL for an unknown name; "auto" is not a model (pass NULL to
- * pb_sensor_new() instead). */
+/* Looks up a model by its config name, as pb_sensor_models() lists them
+ * ("bme280", "tmp102", ...; case-insensitive). Returns NULL for an unknown
+ * name; "auto" is not a model (pass NULL to pb_sensor_new() instead). */
 const PbSensorModel *pb_sensor_model_from_string(const char *name);
 
 /* All models, NULL-terminated, in the order model=auto probes them. */
@@ -108,9 +107,9 @@ DEFINE_TRIVIAL_CLEANUP_FUNC(PbSensor *, pb_sensor_free)
 int pb_sensor_init(PbSensor *s);
 
 /* Starts one measurement (BME280/BMP280: a forced-mode conversion, never a
- * stale normal-mode result). *ret_usec is the time, in µs, after which
+ * stale normal-mode result). *ret_us is the time, in µs, after which
  * pb_sensor_collect() can read it (the datasheet's maximum measurement time). */
-int pb_sensor_start(PbSensor *s, uint64_t *ret_usec);
+int pb_sensor_start(PbSensor *s, uint64_t *ret_us);
 
 /*
  * Reads and converts the measurement started last. Errors, besides the

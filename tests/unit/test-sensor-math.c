@@ -9,6 +9,7 @@
 
 #include <math.h>
 
+#include "bme280-reference.h"
 #include "sensors/math.h"
 #include "test-util.h"
 
@@ -295,11 +296,11 @@ END_TEST
 START_TEST(test_bosch_measurement_time)
 {
         /* Appendix B: x1 everywhere 9.3 ms; BMP280 (no humidity) 6.425 ms. */
-        ck_assert_uint_eq(pb_bme280_max_measurement_usec(1, 1, 1), 9300);
-        ck_assert_uint_eq(pb_bme280_max_measurement_usec(1, 1, 0), 6425);
+        ck_assert_uint_eq(pb_bme280_max_measurement_us(1, 1, 1), 9300);
+        ck_assert_uint_eq(pb_bme280_max_measurement_us(1, 1, 0), 6425);
         /* x16 T, x16 P, x16 H: 1.25 + 36.8 + 37.375 + 37.375 = 112.8 ms. */
-        ck_assert_uint_eq(pb_bme280_max_measurement_usec(5, 5, 5), 112800);
-        ck_assert_uint_eq(pb_bme280_max_measurement_usec(2, 3, 0), 1250 + 4600 + 9200 + 575);
+        ck_assert_uint_eq(pb_bme280_max_measurement_us(5, 5, 5), 112800);
+        ck_assert_uint_eq(pb_bme280_max_measurement_us(2, 3, 0), 1250 + 4600 + 9200 + 575);
 }
 END_TEST
 
@@ -489,9 +490,9 @@ START_TEST(test_ads1115_config)
         ck_assert_uint_eq(pb_ads1115_rates[0], 8);
         ck_assert_uint_eq(pb_ads1115_rates[7], 860);
         /* 1 / (0.9 × 128) s = 8680.6 µs, + 100 µs. */
-        ck_assert_uint_eq(pb_ads1115_conversion_usec(4), 8681 + 100);
-        ck_assert_uint_eq(pb_ads1115_conversion_usec(0), 138889 + 100);
-        ck_assert_uint_eq(pb_ads1115_conversion_usec(7), 1292 + 100);
+        ck_assert_uint_eq(pb_ads1115_conversion_us(4), 8681 + 100);
+        ck_assert_uint_eq(pb_ads1115_conversion_us(0), 138889 + 100);
+        ck_assert_uint_eq(pb_ads1115_conversion_us(7), 1292 + 100);
 }
 END_TEST
 
