@@ -525,7 +525,7 @@ static void sensor_collect(Sensor *s)
                 s->polls++;
                 /* The driver may know when to look again (an HTU21D's humidity conversion starts
                  * only once its temperature is read); else a quarter of the measurement time. */
-                uint64_t retry_us = pb_sensor_get_retry_usec(s->pb);
+                uint64_t retry_us = pb_sensor_get_retry_us(s->pb);
 
                 sensor_arm(s, now_monotonic(s) + (retry_us ?: MAX(s->measure_us / 4, USEC_PER_MSEC)));
                 return;

@@ -92,7 +92,7 @@ void pb_sensor_set_variant(PbSensor *s, const PbSensorModel *m);
 unsigned pb_sensor_option(const PbSensor *s, size_t index);
 
 /* From collect() returning -EAGAIN: collecting again is worthwhile after us
- * µs (pb_sensor_get_retry_usec()). */
+ * µs (pb_sensor_get_retry_us()). */
 void pb_sensor_set_retry(PbSensor *s, uint64_t us);
 
 /* Records the error detail (printf format) and returns r, a negative errno

@@ -311,7 +311,7 @@ unsigned pb_sensor_get_quantities(const PbSensor *s)
         return s->model ? s->model->quantities : 0;
 }
 
-uint64_t pb_sensor_get_retry_usec(const PbSensor *s)
+uint64_t pb_sensor_get_retry_us(const PbSensor *s)
 {
         return s->retry_us;
 }

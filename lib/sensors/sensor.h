@@ -126,7 +126,7 @@ int pb_sensor_collect(PbSensor *s, PbSample *ret);
  * collecting again is worthwhile (e.g. an HTU21D starts its humidity
  * conversion, 16 ms, once the temperature one is read), or 0 when the driver
  * cannot tell (poll again shortly). */
-uint64_t pb_sensor_get_retry_usec(const PbSensor *s);
+uint64_t pb_sensor_get_retry_us(const PbSensor *s);
 
 /* The model and address in use: after a successful pb_sensor_init() the
  * resolved ones; before it, what was asked for (NULL / 0 for auto). */

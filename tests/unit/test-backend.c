@@ -295,7 +295,7 @@ static PbLineInfo line_info(unsigned offset)
         return info;
 }
 
-static uint64_t scaled_usec(uint64_t usec)
+static uint64_t scaled_us(uint64_t usec)
 {
         return usec * t_timeout_scale();
 }
@@ -331,12 +331,12 @@ typedef bool (*DoneFunc)(const void *arg);
 
 /*
  * Services the chip fd and (if req) the request fd as an event loop would,
- * logging what arrives in ctx, until done(arg) holds or timeout_usec passed.
+ * logging what arrives in ctx, until done(arg) holds or timeout_us passed.
  * With done NULL it services for the whole period. Returns whether done held.
  */
-static bool service(PbRequest *req, uint64_t timeout_usec, DoneFunc done, const void *arg)
+static bool service(PbRequest *req, uint64_t timeout_us, DoneFunc done, const void *arg)
 {
-        uint64_t deadline = t_now_usec() + timeout_usec;
+        uint64_t deadline = t_now_us() + timeout_us;
 
         for (;;) {
                 struct pollfd p[2] = {
@@ -348,7 +348,7 @@ static bool service(PbRequest *req, uint64_t timeout_usec, DoneFunc done, const 
 
                 if (done && done(arg))
                         return true;
-                now = t_now_usec();
+                now = t_now_us();
                 if (now >= deadline) {
                         /* Whatever is due by now counts, even if the loop was slow to get here. */
                         drain_chip();
@@ -386,13 +386,13 @@ static bool info_at_least(const void *arg)
 /* Services until n edge events were logged in all; fails the test after a (scaled) 2 s. */
 static void wait_edges(PbRequest *req, size_t n)
 {
-        ck_assert_msg(service(req, scaled_usec(2000000), edges_at_least, &n),
+        ck_assert_msg(service(req, scaled_us(2000000), edges_at_least, &n),
                       "%zu edge events after 2 s, expected %zu", ctx.n_edges, n);
 }
 
 static void wait_info(PbRequest *req, size_t n)
 {
-        ck_assert_msg(service(req, scaled_usec(2000000), info_at_least, &n),
+        ck_assert_msg(service(req, scaled_us(2000000), info_at_least, &n),
                       "%zu info events after 2 s, expected %zu", ctx.n_info, n);
 }
 
@@ -1036,7 +1036,7 @@ START_TEST(test_full_queue_drops_oldest)
                 set_input(17, i % 2 == 0);
         settle(NULL, 20000); /* let a kernel deliver them, without reading the request */
 
-        ck_assert_msg(service(r, scaled_usec(2000000), last_seqno_is, &changes),
+        ck_assert_msg(service(r, scaled_us(2000000), last_seqno_is, &changes),
                       "last seqno never reached %u", changes);
         settle(r, 20000);
 
@@ -1129,7 +1129,7 @@ END_TEST
 START_TEST(test_debounce_value_during_bounce)
 {
         /* A long period (stretched on slow setups), so that "during" holds however the test is scheduled. */
-        uint64_t debounce_us = scaled_usec(300000);
+        uint64_t debounce_us = scaled_us(300000);
         PbLineSettings s = input_settings(PB_EDGE_BOTH, false, debounce_us);
         PbRequest *r = req_new(17, &s, "button");
         uint64_t t0 = t_now_ns(), t_checked;
@@ -1406,7 +1406,7 @@ START_TEST(test_sim_time_advances_only_when_serviced)
         PbRequest *r = req_new(17, &s, "x");
 
         ck_assert_int_eq(pb_sim_chip_bounce(ctx.chip, 17, true, 0, 1000), 0);
-        t_sleep_usec(10000);
+        t_sleep_us(10000);
         /* Due, but nobody serviced the chip fd: the level has not changed yet... */
         ck_assert(!get_level(17));
         ck_assert(fd_readable(pb_chip_get_fd(ctx.chip)));

@@ -725,7 +725,7 @@ static void pump(PbChip *chip, Placement *a, Placement *b, uint64_t until_ns)
                 placement_service(b, now);
                 if (now >= until_ns)
                         return;
-                t_sleep_usec(500);
+                t_sleep_us(500);
         }
 }
 

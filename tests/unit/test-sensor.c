@@ -1053,7 +1053,7 @@ START_TEST(test_htu21d)
         ck_assert_int_eq(pb_sensor_start(s, &usec), 0);
         ck_assert_uint_eq(usec, 50000);
         ck_assert_int_eq(pb_sensor_collect(s, &smp), -EAGAIN);
-        ck_assert_uint_eq(pb_sensor_get_retry_usec(s), 16000);
+        ck_assert_uint_eq(pb_sensor_get_retry_us(s), 16000);
         ck_assert_str_eq(pb_sensor_get_error_detail(s), "humidity measurement started");
         ck_assert_int_eq(pb_sensor_collect(s, &smp), 0);
         ck_assert_uint_eq(smp.mask, QBIT(TEMPERATURE) | QBIT(HUMIDITY));
@@ -1065,7 +1065,7 @@ START_TEST(test_htu21d)
         ck_assert_int_eq(pb_sim_i2c_set_busy(bus, 0x40, 1), 0);
         ck_assert_int_eq(pb_sensor_collect(s, &smp), -EAGAIN);
         ck_assert_int_eq(pb_sensor_collect(s, &smp), -EAGAIN);
-        ck_assert_uint_eq(pb_sensor_get_retry_usec(s), 1000);
+        ck_assert_uint_eq(pb_sensor_get_retry_us(s), 1000);
         ck_assert_ptr_nonnull(strstr(pb_sensor_get_error_detail(s), "in progress"));
         ck_assert_int_eq(pb_sensor_collect(s, &smp), 0);
         ck_assert_int_eq(pb_sim_i2c_set_busy(bus, 0x40, 0), 0);

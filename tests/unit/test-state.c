@@ -95,18 +95,18 @@ static bool file_exists(const char *dir, const char *name)
         return b;
 }
 
-/* Runs the event loop until the file holds value for name or timeout_usec passed. Returns
+/* Runs the event loop until the file holds value for name or timeout_us passed. Returns
  * the time it took (µs), or UINT64_MAX on timeout. */
-static uint64_t run_until_file_value(const char *name, int value, uint64_t timeout_usec)
+static uint64_t run_until_file_value(const char *name, int value, uint64_t timeout_us)
 {
-        uint64_t t0 = t_now_usec();
+        uint64_t t0 = t_now_us();
 
         for (;;) {
-                uint64_t now = t_now_usec();
+                uint64_t now = t_now_us();
 
                 if (file_value(tmpdir, name) == value)
                         return now - t0;
-                if (now - t0 >= timeout_usec)
+                if (now - t0 >= timeout_us)
                         return UINT64_MAX;
                 ck_assert_int_ge(sd_event_run(event, 20000), 0);
         }
@@ -231,7 +231,7 @@ START_TEST(test_rate_limited_write)
         ck_assert_int_eq(state_store_set_output(s, "porch", true), 0);
         /* Before the loop runs the first write: its end, from which the interval counts, is later
          * (taken after it, this test would depend on how soon it runs again on a busy host). */
-        t0 = t_now_usec();
+        t0 = t_now_us();
         expect_next_write("porch", 1);
 
         /* A second change within the interval is not written yet... */
@@ -239,15 +239,15 @@ START_TEST(test_rate_limited_write)
         ck_assert_int_eq(store_get(s, "porch"), 0);
         ck_assert_int_eq(file_value(tmpdir, "porch"), 1);
         ck_assert_int_ge(sd_event_run(event, 0), 0);
-        if (t_now_usec() < t0 + STATE_WRITE_INTERVAL_US / 2)
+        if (t_now_us() < t0 + STATE_WRITE_INTERVAL_US / 2)
                 ck_assert_int_eq(file_value(tmpdir, "porch"), 1);
 
         /* ...but once the interval is over, by the event loop. */
         took = run_until_file_value("porch", 0, 5 * STATE_WRITE_INTERVAL_US * t_timeout_scale());
         ck_assert_msg(took != UINT64_MAX, "the deferred write never happened");
-        ck_assert_msg(t_now_usec() - t0 >= STATE_WRITE_INTERVAL_US,
+        ck_assert_msg(t_now_us() - t0 >= STATE_WRITE_INTERVAL_US,
                       "written %.3f s after the first write, before the interval was over",
-                      (double)(t_now_usec() - t0) / 1e6);
+                      (double)(t_now_us() - t0) / 1e6);
         ck_assert_uint_eq(t_count_dir_entries(tmpdir), 1);
         state_store_free(s);
 }

@@ -41,12 +41,12 @@ static inline uint64_t t_now_ns(void)
         return (uint64_t)ts.tv_sec * 1000000000ULL + (uint64_t)ts.tv_nsec;
 }
 
-static inline uint64_t t_now_usec(void)
+static inline uint64_t t_now_us(void)
 {
         return t_now_ns() / T_NSEC_PER_USEC;
 }
 
-static inline void t_sleep_usec(uint64_t usec)
+static inline void t_sleep_us(uint64_t usec)
 {
         struct timespec ts = { .tv_sec = (time_t)(usec / 1000000),
                                .tv_nsec = (long)(usec % 1000000) * 1000 };
