@@ -1036,8 +1036,8 @@ START_TEST(test_full_queue_drops_oldest)
                 set_input(17, i % 2 == 0);
         settle(NULL, 20000); /* let a kernel deliver them, without reading the request */
 
-        ck_assert_msg(service(r, scaled_us(2000000), last_seqno_is, &changes),
-                      "last seqno never reached %u", changes);
+        ck_assert_msg(service(r, scaled_us(2000000), last_seqno_is, &changes), "last seqno never reached %u",
+                      changes);
         settle(r, 20000);
 
         ck_assert_uint_eq(ctx.n_edges, PB_EVENT_BUFFER_SIZE);
