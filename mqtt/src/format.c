@@ -575,6 +575,11 @@ int mqtt_parse_command(const char *payload, size_t len, Command *ret, const char
         size_t start = 0, end = len;
         int r;
 
+        /* An empty message carries no payload at all: payload may be NULL. */
+        if (len == 0) {
+                *ret_error = "empty payload";
+                return -EINVAL;
+        }
         if (len > MQTT_COMMAND_MAX) {
                 *ret_error = "payload too long";
                 return -EINVAL;

@@ -113,7 +113,8 @@ typedef struct Command {
 #define MQTT_COMMAND_MAX 1024
 
 /*
- * Parses a command payload (len bytes, need not be NUL-terminated): ON, OFF or
+ * Parses a command payload (len bytes, need not be NUL-terminated; NULL when len
+ * is 0): ON, OFF or
  * TOGGLE (any case, blanks around allowed), or a JSON object: {"state":"ON"},
  * {"action":"toggle"}, {"action":"pulse","duration":0.5[,"state":"OFF"]},
  * {"action":"blink","on":0.1,"off":0.9[,"count":5]}; times are seconds as a

@@ -170,9 +170,10 @@ static void expect_bad_command(const char *payload, size_t len, const char *erro
         const char *error = NULL;
         Command c;
 
-        ck_assert_msg(mqtt_parse_command(payload, len, &c, &error) == -EINVAL, "%s accepted", payload);
-        ck_assert_msg(error && strstr(error, error_part), "%s: error '%s' should mention '%s'", payload,
-                      error ? error : "(none)", error_part);
+        ck_assert_msg(mqtt_parse_command(payload, len, &c, &error) == -EINVAL, "%s accepted",
+                      payload ? payload : "(null)");
+        ck_assert_msg(error && strstr(error, error_part), "%s: error '%s' should mention '%s'",
+                      payload ? payload : "(null)", error ? error : "(none)", error_part);
 }
 
 START_TEST(test_commands)
@@ -197,6 +198,8 @@ END_TEST
 START_TEST(test_bad_commands)
 {
         expect_bad_command("", 0, "empty");
+        expect_bad_command(NULL, 0, "empty"); /* an empty MQTT message has no payload */
+        expect_bad_command(" \t", 2, "empty");
         expect_bad_command("ONN", 3, "expected ON, OFF, TOGGLE");
         expect_bad_command("O\0N", 3, "NUL");
         expect_bad_command("{", 1, "expected a string");
