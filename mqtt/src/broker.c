@@ -84,7 +84,7 @@ static void broker_log_failure(Broker *b, const char *what)
                 log_debug("broker %s: %s", b->config->uri, what);
                 return;
         }
-        log_warning("broker %s: %s; retrying with backoff (up to %llu s)", b->config->uri, what,
+        log_warning("broker %s: %s (retrying with backoff, up to %llu s)", b->config->uri, what,
                     (unsigned long long)(b->config->reconnect_max_us / USEC_PER_SEC));
         free(b->last_error);
         b->last_error = strdup(what);
@@ -130,9 +130,9 @@ static void on_connect(struct mosquitto *mosq, void *userdata, int rc)
         flush_queue(b);
 }
 
-static void on_disconnect(struct mosquitto *mosq, void *userdata, int rc)
+/* The connection ended or could not be made (rc says why): retry later. */
+static void connection_ended(Broker *b, int rc)
 {
-        Broker *b = userdata;
         bool was_connected = b->connected;
 
         b->connected = b->connecting = false;
@@ -156,6 +156,11 @@ static void on_disconnect(struct mosquitto *mosq, void *userdata, int rc)
         broker_schedule_reconnect(b);
 }
 
+static void on_disconnect(struct mosquitto *mosq, void *userdata, int rc)
+{
+        connection_ended(userdata, rc);
+}
+
 static void on_message(struct mosquitto *mosq, void *userdata, const struct mosquitto_message *m)
 {
         Broker *b = userdata;
@@ -173,18 +178,27 @@ static void on_log(struct mosquitto *mosq, void *userdata, int level, const char
                 log_debug("libmosquitto: %s", str);
 }
 
-/* A socket error or an orderly close both end in on_disconnect (libmosquitto calls it). */
+/* libmosquitto calls on_disconnect for most failures; some (a failed TLS handshake, in
+ * libmosquitto 2.0.11) it only returns, with the socket still open: those end the connection
+ * here, and the next mosquitto_reconnect_async() closes the socket. */
+static void check_rc(Broker *b, int rc)
+{
+        if (rc == MOSQ_ERR_SUCCESS || !b->io)
+                return;
+        connection_ended(b, rc);
+}
+
 static int on_io(sd_event_source *s, int fd, uint32_t revents, void *userdata)
 {
         Broker *b = userdata;
 
         if (revents & (EPOLLIN | EPOLLHUP | EPOLLERR)) {
-                (void)mosquitto_loop_read(b->mosq, 1);
+                check_rc(b, mosquitto_loop_read(b->mosq, 1));
                 if (!b->io)
                         return 0; /* disconnected */
         }
         if (revents & EPOLLOUT)
-                (void)mosquitto_loop_write(b->mosq, 1);
+                check_rc(b, mosquitto_loop_write(b->mosq, 1));
         return 0;
 }
 
@@ -207,7 +221,7 @@ static int on_misc(sd_event_source *s, uint64_t usec, void *userdata)
 {
         Broker *b = userdata;
 
-        (void)mosquitto_loop_misc(b->mosq);
+        check_rc(b, mosquitto_loop_misc(b->mosq));
         if (b->misc)
                 (void)sd_event_source_set_time_relative(b->misc, misc_period_us(b));
         return 0;
