@@ -20,6 +20,7 @@ teardown, so that a valgrind or sanitizer report fails the test.
 import contextlib
 import json
 import os
+import pwd
 import select
 import shlex
 import shutil
@@ -257,6 +258,7 @@ class PinbusMqtt(Notified):
         super().__init__(sockdir, os.path.join(workdir, "pinbus-mqtt.log"))
         self.address = address
         self.config_path = os.path.join(workdir, "mqtt.conf")
+        self.args = []
 
     def write_config(self, text):
         with open(self.config_path, "w") as f:
@@ -264,7 +266,7 @@ class PinbusMqtt(Notified):
 
     def command(self):
         return wrapper() + [os.environ["PINBUS_MQTT"], f"--config={self.config_path}",
-                            f"--bus-address={self.address}"]
+                            f"--bus-address={self.address}"] + self.args
 
 
 class Certificates:
@@ -308,7 +310,10 @@ class Mosquitto:
         self.proc = None
         self.certs = Certificates(os.path.join(workdir, "certs")) if tls else None
         self.password_file = os.path.join(workdir, "mosquitto.passwd") if password else None
-        lines = ["per_listener_settings false", f"listener {self.port} 127.0.0.1"]
+        # Started as root, mosquitto switches to user mosquitto, which cannot read the test's
+        # files: stay who we are.
+        lines = [f"user {pwd.getpwuid(os.getuid()).pw_name}", "per_listener_settings false",
+                 f"listener {self.port} 127.0.0.1"]
         if self.tls_port:
             lines += [f"listener {self.tls_port} 127.0.0.1", f"cafile {self.certs.ca}",
                       f"certfile {self.certs.cert}", f"keyfile {self.certs.key}"]
