@@ -44,7 +44,7 @@ struct Bridge {
         Broker *broker;
         char *hostname;
         char *device_id;
-        char *board_model; /* /proc/device-tree/model, or NULL */
+        char *board_model; /* the device tree's model (/sys/firmware/devicetree/base/model), or NULL */
         char *status_topic;
         char *command_pattern;
         char *ha_status_topic;
@@ -817,7 +817,7 @@ static void on_message(Broker *broker, const char *topic, const void *payload, s
 
 static char *read_board_model(void)
 {
-        _cleanup_fclose_ FILE *f = fopen("/proc/device-tree/model", "re");
+        _cleanup_fclose_ FILE *f = fopen("/sys/firmware/devicetree/base/model", "re");
         char buf[128];
         size_t n;
 
