@@ -700,20 +700,21 @@ static int on_button_match(sd_bus_message *m, void *userdata, sd_bus_error *ret_
 
 /* --- MQTT side ------------------------------------------------------------- */
 
+/* userdata is the command's topic, freed with the call's slot. */
 static int on_command_reply(sd_bus_message *reply, void *userdata, sd_bus_error *ret_error)
 {
-        char *topic = userdata;
+        const char *topic = userdata;
         const sd_bus_error *e = sd_bus_message_get_error(reply);
 
         if (e)
                 log_warning("command on %s failed: %s: %s", topic, e->name, strempty(e->message));
-        free(topic);
         return 0;
 }
 
 static void handle_command(Bridge *b, const char *topic, const char *name, const void *payload, size_t len)
 {
         _cleanup_free_ char *printable = mqtt_printable(payload, len, 200), *topic_copy = NULL;
+        sd_bus_slot *slot = NULL;
         const char *error = NULL;
         Command c;
         Entity *e;
@@ -739,20 +740,20 @@ static void handle_command(Bridge *b, const char *topic, const char *name, const
                 return;
         switch (c.kind) {
         case COMMAND_SET:
-                r = sd_bus_call_method_async(b->bus, NULL, BUS_NAME, e->path, OUTPUT_IFACE, "Set",
+                r = sd_bus_call_method_async(b->bus, &slot, BUS_NAME, e->path, OUTPUT_IFACE, "Set",
                                              on_command_reply, topic_copy, "b", (int)c.value);
                 break;
         case COMMAND_TOGGLE:
-                r = sd_bus_call_method_async(b->bus, NULL, BUS_NAME, e->path, OUTPUT_IFACE, "Toggle",
+                r = sd_bus_call_method_async(b->bus, &slot, BUS_NAME, e->path, OUTPUT_IFACE, "Toggle",
                                              on_command_reply, topic_copy, NULL);
                 break;
         case COMMAND_PULSE:
-                r = sd_bus_call_method_async(b->bus, NULL, BUS_NAME, e->path, OUTPUT_IFACE, "Pulse",
+                r = sd_bus_call_method_async(b->bus, &slot, BUS_NAME, e->path, OUTPUT_IFACE, "Pulse",
                                              on_command_reply, topic_copy, "bt", (int)c.value,
                                              c.duration_us);
                 break;
         case COMMAND_BLINK:
-                r = sd_bus_call_method_async(b->bus, NULL, BUS_NAME, e->path, OUTPUT_IFACE, "Blink",
+                r = sd_bus_call_method_async(b->bus, &slot, BUS_NAME, e->path, OUTPUT_IFACE, "Blink",
                                              on_command_reply, topic_copy, "ttu", c.on_us, c.off_us,
                                              c.count);
                 break;
@@ -763,7 +764,40 @@ static void handle_command(Bridge *b, const char *topic, const char *name, const
                 log_warning_errno(r, "command on %s: cannot call pinbusd: %s", topic, strerror(-r));
                 return;
         }
-        TAKE_PTR(topic_copy); /* freed by on_command_reply */
+        /* The bus owns the call until its reply, or until it closes; the topic goes with it. */
+        (void)sd_bus_slot_set_destroy_callback(slot, free);
+        TAKE_PTR(topic_copy);
+        (void)sd_bus_slot_set_floating(slot, true);
+        sd_bus_slot_unref(slot);
+}
+
+/* Whether topic is the config of a quantity of a sensor that exists but has not reported it
+ * yet (it has no sample since pinbusd started): kept, so that Home Assistant does not lose
+ * the entity while the sensor is offline. */
+static bool is_current_sensor_config(Bridge *b, const char *topic)
+{
+        DeviceInfo dev;
+
+        device_info(b, &dev);
+        for (size_t i = 0; i < b->n_entities; i++) {
+                Entity *e = b->entities[i];
+
+                if (e->kind != ENTITY_SENSOR)
+                        continue;
+                for (size_t q = 0; mqtt_sensor_quantity(q); q++) {
+                        Discovery d = { 0 };
+                        bool same;
+
+                        if (mqtt_discovery_sensor(&dev, b->config->discovery_prefix, e->name,
+                                                  mqtt_sensor_quantity(q), &d) < 0)
+                                return true; /* out of memory: remove nothing */
+                        same = streq(d.topic, topic);
+                        discovery_done(&d);
+                        if (same)
+                                return true;
+                }
+        }
+        return false;
 }
 
 static void on_connected(Broker *broker, void *userdata)
@@ -807,7 +841,8 @@ static void on_message(Broker *broker, const char *topic, const void *payload, s
         /* A retained config of this device that no current object published: its section left
          * pinbusd's configuration (or this one's [publish] lists), so remove the entity. */
         if (retained && len > 0 && b->ready && b->config->discovery &&
-            startswith(topic, b->config->discovery_prefix) && !strv_contains(b->discovery_topics, topic)) {
+            startswith(topic, b->config->discovery_prefix) && !strv_contains(b->discovery_topics, topic) &&
+            !is_current_sensor_config(b, topic)) {
                 log_info("removing the stale discovery config %s", topic);
                 publish_retained(b, topic, "");
         }

@@ -322,6 +322,11 @@ static const Quantity quantities[] = {
         { "voltage", "voltage", "V" },
 };
 
+const char *mqtt_sensor_quantity(size_t index)
+{
+        return index < ELEMENTSOF(quantities) ? quantities[index].key : NULL;
+}
+
 int mqtt_discovery_sensor(const DeviceInfo *dev, const char *prefix, const char *name, const char *quantity,
                           Discovery *ret)
 {

@@ -84,6 +84,10 @@ int mqtt_discovery_switch(const DeviceInfo *dev, const char *prefix, const char 
 int mqtt_discovery_sensor(const DeviceInfo *dev, const char *prefix, const char *name, const char *quantity,
                           Discovery *ret);
 
+/* The sensor quantities with a Home Assistant device class ("temperature", "pressure",
+ * "humidity", "illuminance", "voltage"), by index from 0; NULL past the last. */
+const char *mqtt_sensor_quantity(size_t index);
+
 /* A button as a binary_sensor (ON while pressed). Returns 0 or -ENOMEM. */
 int mqtt_discovery_binary_sensor(const DeviceInfo *dev, const char *prefix, const char *name,
                                  Discovery *ret);

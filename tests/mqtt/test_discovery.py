@@ -145,3 +145,22 @@ def test_publish_selection_and_prefix(env):
 def test_discovery_off(env):
     wait_until(lambda: f"{BASE}/output/led/state" in env.retained(), 10, "the led state")
     assert not env.retained(f"{PREFIX}/#")
+
+
+@pytest.mark.setup(pinbus=DEMO_CONFIG.replace("address = 0x76", "address = 0x77"), start=False)
+def test_offline_sensor_keeps_its_entities(env):
+    """A sensor that has not reported yet (here: nothing answers at 0x77) keeps the configs an
+    earlier run published, while a config of an object that is gone is removed."""
+    env.broker.start()
+    sub = env.subscriber()
+    kept = f"{PREFIX}/sensor/{CLIENT_ID}/sensor_room_temperature/config"
+    gone = f"{PREFIX}/switch/{CLIENT_ID}/output_gone/config"
+    sub.publish(kept, json.dumps({"name": "room temperature", "state_topic": f"{BASE}/sensor/room/state"}),
+                retain=True)
+    sub.publish(gone, json.dumps({"name": "gone", "command_topic": f"{BASE}/output/gone/set"}), retain=True)
+    env.pinbusd.start()
+    env.mqtt.start()
+    wait_until(lambda: gone not in env.retained(f"{PREFIX}/#"), 10, "the stale switch config to be removed")
+    got = env.retained()
+    assert kept in got
+    assert got[f"{BASE}/sensor/room/availability"] == "offline"
