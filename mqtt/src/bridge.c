@@ -14,12 +14,14 @@
 #define OUTPUT_IFACE  "io.pinbus1.Output"
 #define BUTTON_IFACE  "io.pinbus1.Button"
 #define SENSOR_IFACE  "io.pinbus1.Sensor"
+#define LINE_IFACE    "io.pinbus1.Line"
 #define SHUTDOWN_US   (2 * USEC_PER_SEC)
 
 static const char *const kind_interfaces[_ENTITY_KIND_MAX] = {
         [ENTITY_OUTPUT] = OUTPUT_IFACE,
         [ENTITY_BUTTON] = BUTTON_IFACE,
         [ENTITY_SENSOR] = SENSOR_IFACE,
+        [ENTITY_LINE] = LINE_IFACE,
 };
 
 /* One configured object of pinbusd that is published. */
@@ -27,7 +29,7 @@ typedef struct Entity {
         EntityKind kind;
         char *name;
         char *path;
-        bool value;  /* output: Value; button: Pressed */
+        bool value;  /* output, line: Value; button: Pressed */
         bool held;   /* button: Held since its last Pressed */
         bool online; /* sensor */
         uint64_t timestamp_us;
@@ -46,7 +48,8 @@ struct Bridge {
         char *device_id;
         char *board_model; /* the device tree's model (/sys/firmware/devicetree/base/model), or NULL */
         char *status_topic;
-        char *command_pattern;
+        char *command_pattern;      /* outputs' .../set */
+        char *line_command_pattern; /* lines' */
         char *ha_status_topic;
         char *discovery_pattern;
 
@@ -138,6 +141,7 @@ static void publish_state(Bridge *b, Entity *e)
         switch (e->kind) {
         case ENTITY_OUTPUT:
         case ENTITY_BUTTON:
+        case ENTITY_LINE:
                 publish_entity_topic(b, e, "state", e->value ? "ON" : "OFF");
                 break;
         case ENTITY_SENSOR:
@@ -195,7 +199,8 @@ static void publish_discovery(Bridge *b, Entity *e)
         device_info(b, &dev);
         switch (e->kind) {
         case ENTITY_OUTPUT:
-                publish_discovery_one(b, mqtt_discovery_switch(&dev, prefix, e->name, &d), &d);
+        case ENTITY_LINE:
+                publish_discovery_one(b, mqtt_discovery_switch(&dev, prefix, e->kind, e->name, &d), &d);
                 break;
         case ENTITY_BUTTON:
                 publish_discovery_one(b, mqtt_discovery_binary_sensor(&dev, prefix, e->name, &d), &d);
@@ -299,7 +304,7 @@ static int read_property(sd_bus_message *m, Entity *e, const char *name)
         r = sd_bus_message_peek_type(m, NULL, &contents);
         if (r < 0)
                 return r;
-        if ((e->kind == ENTITY_OUTPUT && streq(name, "Value")) ||
+        if (((e->kind == ENTITY_OUTPUT || e->kind == ENTITY_LINE) && streq(name, "Value")) ||
             (e->kind == ENTITY_BUTTON && streq(name, "Pressed"))) {
                 if (!streq(contents, "b"))
                         goto skip;
@@ -410,6 +415,8 @@ static const MqttSelection *selection_of(Bridge *b, EntityKind kind)
                 return &b->config->outputs;
         case ENTITY_BUTTON:
                 return &b->config->buttons;
+        case ENTITY_LINE:
+                return &b->config->lines;
         default:
                 return &b->config->sensors;
         }
@@ -711,8 +718,10 @@ static int on_command_reply(sd_bus_message *reply, void *userdata, sd_bus_error 
         return 0;
 }
 
-static void handle_command(Bridge *b, const char *topic, const char *name, const void *payload, size_t len)
+static void handle_command(Bridge *b, const char *topic, EntityKind kind, const char *name,
+                           const void *payload, size_t len)
 {
+        const char *iface = kind_interfaces[kind];
         _cleanup_free_ char *printable = mqtt_printable(payload, len, 200), *topic_copy = NULL;
         sd_bus_slot *slot = NULL;
         const char *error = NULL;
@@ -724,9 +733,10 @@ static void handle_command(Bridge *b, const char *topic, const char *name, const
                 log_warning("command on %s ignored: pinbusd is not on the bus", topic);
                 return;
         }
-        e = bridge_find(b, ENTITY_OUTPUT, name, NULL);
+        e = bridge_find(b, kind, name, NULL);
         if (!e) {
-                log_warning("command on %s ignored: no published output '%s'", topic, name);
+                log_warning("command on %s ignored: no published %s '%s'", topic,
+                            entity_kind_to_string(kind), name);
                 return;
         }
         r = mqtt_parse_command(payload, len, &c, &error);
@@ -740,20 +750,20 @@ static void handle_command(Bridge *b, const char *topic, const char *name, const
                 return;
         switch (c.kind) {
         case COMMAND_SET:
-                r = sd_bus_call_method_async(b->bus, &slot, BUS_NAME, e->path, OUTPUT_IFACE, "Set",
+                r = sd_bus_call_method_async(b->bus, &slot, BUS_NAME, e->path, iface, "Set",
                                              on_command_reply, topic_copy, "b", (int)c.value);
                 break;
         case COMMAND_TOGGLE:
-                r = sd_bus_call_method_async(b->bus, &slot, BUS_NAME, e->path, OUTPUT_IFACE, "Toggle",
+                r = sd_bus_call_method_async(b->bus, &slot, BUS_NAME, e->path, iface, "Toggle",
                                              on_command_reply, topic_copy, NULL);
                 break;
         case COMMAND_PULSE:
-                r = sd_bus_call_method_async(b->bus, &slot, BUS_NAME, e->path, OUTPUT_IFACE, "Pulse",
+                r = sd_bus_call_method_async(b->bus, &slot, BUS_NAME, e->path, iface, "Pulse",
                                              on_command_reply, topic_copy, "bt", (int)c.value,
                                              c.duration_us);
                 break;
         case COMMAND_BLINK:
-                r = sd_bus_call_method_async(b->bus, &slot, BUS_NAME, e->path, OUTPUT_IFACE, "Blink",
+                r = sd_bus_call_method_async(b->bus, &slot, BUS_NAME, e->path, iface, "Blink",
                                              on_command_reply, topic_copy, "ttu", c.on_us, c.off_us,
                                              c.count);
                 break;
@@ -805,6 +815,8 @@ static void on_connected(Broker *broker, void *userdata)
         Bridge *b = userdata;
 
         (void)broker_subscribe(broker, b->command_pattern);
+        if (b->config->lines.all || b->config->lines.names)
+                (void)broker_subscribe(broker, b->line_command_pattern);
         if (b->config->discovery)
                 (void)broker_subscribe(broker, b->ha_status_topic);
         /* A new session: every sensor quantity gets its config again. */
@@ -826,15 +838,18 @@ static void on_message(Broker *broker, const char *topic, const void *payload, s
         }
 
         rest = startswith(topic, b->config->base_topic);
-        if (rest && (rest = startswith(rest, "/output/"))) {
-                const char *slash = strchr(rest, '/');
+        if (rest && (startswith(rest, "/output/") || startswith(rest, "/line/"))) {
+                EntityKind kind = startswith(rest, "/output/") ? ENTITY_OUTPUT : ENTITY_LINE;
+                const char *slash;
                 _cleanup_free_ char *name = NULL;
 
+                rest = strchr(rest + 1, '/') + 1;
+                slash = strchr(rest, '/');
                 if (!slash || !streq(slash, "/set"))
                         return;
                 name = strndup(rest, (size_t)(slash - rest));
                 if (name)
-                        handle_command(b, topic, name, payload, len);
+                        handle_command(b, topic, kind, name, payload, len);
                 return;
         }
 
@@ -882,6 +897,7 @@ Bridge *bridge_free(Bridge *b)
         free(b->board_model);
         free(b->status_topic);
         free(b->command_pattern);
+        free(b->line_command_pattern);
         free(b->ha_status_topic);
         free(b->discovery_pattern);
         sd_bus_unref(b->bus);
@@ -914,6 +930,7 @@ int bridge_new(sd_event *event, sd_bus *bus, const MqttConfig *c, const char *pa
         b->status_topic = mqtt_status_topic(c->base_topic);
         if (!b->hostname || !b->device_id || !b->status_topic ||
             asprintf(&b->command_pattern, "%s/output/+/set", c->base_topic) < 0 ||
+            asprintf(&b->line_command_pattern, "%s/line/+/set", c->base_topic) < 0 ||
             asprintf(&b->ha_status_topic, "%s/status", c->discovery_prefix) < 0 ||
             asprintf(&b->discovery_pattern, "%s/+/%s/+/config", c->discovery_prefix, b->device_id) < 0)
                 return log_error_errno(-ENOMEM, "out of memory");

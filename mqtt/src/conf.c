@@ -91,6 +91,7 @@ void mqtt_config_done(MqttConfig *c)
         strv_free(c->outputs.names);
         strv_free(c->buttons.names);
         strv_free(c->sensors.names);
+        strv_free(c->lines.names);
         *c = (MqttConfig){ 0 };
 }
 
@@ -393,8 +394,11 @@ static int parse_publish_key(Parser *p, const char *key, const char *value)
                 return parse_selection(p, &c->buttons, key, value);
         if (streq(key, "sensors"))
                 return parse_selection(p, &c->sensors, key, value);
+        if (streq(key, "lines"))
+                return parse_selection(p, &c->lines, key, value);
         parser_error(p, p->lineno,
-                     "unknown key '%s' in [publish] (known: base-topic, outputs, buttons, sensors)", key);
+                     "unknown key '%s' in [publish] (known: base-topic, outputs, buttons, sensors, lines)",
+                     key);
         return 0;
 }
 

@@ -45,6 +45,7 @@ typedef struct MqttConfig {
         /* [publish] */
         char *base_topic;
         MqttSelection outputs, buttons, sensors;
+        MqttSelection lines; /* none by default */
 
         /* [homeassistant] */
         bool discovery;

@@ -18,6 +18,7 @@ static const char *const kind_names[_ENTITY_KIND_MAX] = {
         [ENTITY_OUTPUT] = "output",
         [ENTITY_BUTTON] = "button",
         [ENTITY_SENSOR] = "sensor",
+        [ENTITY_LINE] = "line",
 };
 
 const char *entity_kind_to_string(EntityKind kind)
@@ -281,14 +282,15 @@ static int fail(Builder *b, char *topic)
         return -ENOMEM;
 }
 
-int mqtt_discovery_switch(const DeviceInfo *dev, const char *prefix, const char *name, Discovery *ret)
+int mqtt_discovery_switch(const DeviceInfo *dev, const char *prefix, EntityKind kind, const char *name,
+                          Discovery *ret)
 {
         _cleanup_free_ char *unique_id = NULL;
         char *topic = NULL;
         bool first = true;
         Builder b;
 
-        if (discovery_names(dev, prefix, "switch", ENTITY_OUTPUT, name, NULL, &topic, &unique_id) < 0)
+        if (discovery_names(dev, prefix, "switch", kind, name, NULL, &topic, &unique_id) < 0)
                 return -ENOMEM;
         if (builder_open(&b) < 0) {
                 free(topic);
@@ -296,8 +298,8 @@ int mqtt_discovery_switch(const DeviceInfo *dev, const char *prefix, const char 
         }
         fputc('{', b.f);
         if (put_common(b.f, &first, dev, name, unique_id, true, NULL) < 0 ||
-            put_topic(b.f, &first, dev, "state_topic", ENTITY_OUTPUT, name, "state") < 0 ||
-            put_topic(b.f, &first, dev, "command_topic", ENTITY_OUTPUT, name, "set") < 0)
+            put_topic(b.f, &first, dev, "state_topic", kind, name, "state") < 0 ||
+            put_topic(b.f, &first, dev, "command_topic", kind, name, "set") < 0)
                 return fail(&b, topic);
         put_string(b.f, &first, "payload_on", "ON");
         put_string(b.f, &first, "payload_off", "OFF");

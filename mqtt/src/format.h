@@ -15,10 +15,11 @@ typedef enum EntityKind {
         ENTITY_OUTPUT,
         ENTITY_BUTTON,
         ENTITY_SENSOR,
+        ENTITY_LINE,
         _ENTITY_KIND_MAX,
 } EntityKind;
 
-/* "output", "button", "sensor": the topic level and the D-Bus path element of each kind. */
+/* "output", "button", "sensor", "line": the topic level and the D-Bus path element of each kind. */
 const char *entity_kind_to_string(EntityKind kind);
 
 /* What the Home Assistant device of this board says about itself. */
@@ -76,8 +77,10 @@ void discovery_done(Discovery *d);
 /* Number of device triggers published per button (index 0 to this minus 1). */
 size_t mqtt_button_trigger_count(void);
 
-/* Under discovery prefix, an output as a switch. Returns 0 or -ENOMEM. */
-int mqtt_discovery_switch(const DeviceInfo *dev, const char *prefix, const char *name, Discovery *ret);
+/* Under discovery prefix, an output or a line (kind ENTITY_OUTPUT or ENTITY_LINE) as a switch.
+ * Returns 0 or -ENOMEM. */
+int mqtt_discovery_switch(const DeviceInfo *dev, const char *prefix, EntityKind kind, const char *name,
+                          Discovery *ret);
 
 /* One quantity ("temperature", ...) of a sensor as a sensor entity with device_class, unit and
  * state_class where the quantity has them. Returns 0 or -ENOMEM. */

@@ -56,6 +56,7 @@ START_TEST(test_defaults)
         ck_assert(mqtt_selection_has(&c.outputs, "anything"));
         ck_assert(mqtt_selection_has(&c.buttons, "anything"));
         ck_assert(mqtt_selection_has(&c.sensors, "anything"));
+        ck_assert(!mqtt_selection_has(&c.lines, "GPIO17"));
         done(&c, errors);
 }
 END_TEST
@@ -85,6 +86,7 @@ START_TEST(test_every_key)
                                "outputs = porch, led\n"
                                "buttons = none\n"
                                "sensors = all\n"
+                               "lines = GPIO22 GPIO23\n"
                                "[homeassistant]\n"
                                "discovery = no\n"
                                "prefix = ha\n",
@@ -110,6 +112,8 @@ START_TEST(test_every_key)
         ck_assert(!mqtt_selection_has(&c.outputs, "relay"));
         ck_assert(!mqtt_selection_has(&c.buttons, "doorbell"));
         ck_assert(mqtt_selection_has(&c.sensors, "room"));
+        ck_assert(mqtt_selection_has(&c.lines, "GPIO23"));
+        ck_assert(!mqtt_selection_has(&c.lines, "GPIO2"));
         ck_assert(!c.discovery);
         ck_assert_str_eq(c.discovery_prefix, "ha");
         done(&c, errors);

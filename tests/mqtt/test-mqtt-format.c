@@ -101,7 +101,7 @@ START_TEST(test_discovery)
                 "\"value_template\":\"{{ value_json.action }}\",\"device\":";
         Discovery d = { 0 };
 
-        ck_assert_int_eq(mqtt_discovery_switch(&dev, "homeassistant", "porch.light", &d), 0);
+        ck_assert_int_eq(mqtt_discovery_switch(&dev, "homeassistant", ENTITY_OUTPUT, "porch.light", &d), 0);
         ck_assert_str_eq(d.topic, "homeassistant/switch/kitchen/output_porch_light/config");
         ck_assert_str_eq(
                 d.payload,

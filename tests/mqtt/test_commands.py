@@ -4,7 +4,8 @@
 import json
 import random
 
-from conftest import BASE, wait_until
+import pytest
+from conftest import BASE, CLIENT_ID, PREFIX, wait_until
 
 SET = f"{BASE}/output/led/set"
 STATE = f"{BASE}/output/led/state"
@@ -87,3 +88,20 @@ def test_a_thousand_malformed_commands(env):
     assert env.mqtt.running
     assert env.output_value("led")
     assert env.mqtt.log_text().count("bad command on") >= 900
+
+
+@pytest.mark.setup(mqtt="[publish]\nlines = GPIO22\n")
+def test_listed_line(env):
+    """Lines are published only when listed: GPIO22 becomes a switch; a command takes the free
+    line as an output (Line.Set), as busctl would."""
+    sub = env.subscriber()
+    state, command = f"{BASE}/line/GPIO22/state", f"{BASE}/line/GPIO22/set"
+    sub.wait_for(state, "OFF")
+    config = json.loads(env.retained(f"{PREFIX}/#")[f"{PREFIX}/switch/{CLIENT_ID}/line_GPIO22/config"])
+    assert (config["command_topic"], config["state_topic"]) == (command, state)
+    sub.publish(command, "ON")
+    sub.wait_for(state, "ON")
+    out = env.busctl("get-property", "io.pinbus1", "/io/pinbus1/line/GPIO22", "io.pinbus1.Line", "Value",
+                     "Direction")
+    assert out.split("\n") == ["b true", 's "output"']
+    assert not [t for t in env.retained() if "/line/" in t and "GPIO22" not in t]
