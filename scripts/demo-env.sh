@@ -11,3 +11,6 @@ else
 fi
 # shellcheck disable=SC2034 # used by the scripts that source this
 demo_address=unix:path=$demo_dir/bus
+# The port of the demo's private mosquitto (PINBUS_DEMO_MQTT_PORT overrides it).
+# shellcheck disable=SC2034
+demo_mqtt_port=${PINBUS_DEMO_MQTT_PORT:-18830}

@@ -4,7 +4,8 @@
 # The newcomer's "run" command: installs the dependencies, builds pinbus in
 # build/, starts a private dbus-daemon and `pinbusd --simulate` on it (a
 # simulated Raspberry Pi 4, no hardware, no root needed), and prints busctl
-# commands to try. The daemon keeps running after this script returns; stop it
+# commands to try; with mosquitto installed, also a private broker and
+# pinbus-mqtt on it. They keep running after this script returns; stop them
 # with scripts/stop-demo.sh. Running this again restarts the demo.
 set -euo pipefail
 root=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
@@ -89,6 +90,37 @@ for ((i = 0; ; i++)); do
         sleep 0.1
 done
 
+# pinbus-mqtt (docs/mqtt.md) on a private mosquitto, when both are there (setup-deps.sh
+# installs mosquitto; the build has pinbus-mqtt when libmosquitto is installed).
+pinbus_mqtt=$root/build/mqtt/pinbus-mqtt
+mqtt_msg="pinbus-mqtt is not running (needs mosquitto and a build with libmosquitto-dev)"
+if [ -x "$pinbus_mqtt" ] && [ -x /usr/sbin/mosquitto ]; then
+        # Started as root, mosquitto would switch to user mosquitto: it stays who we are.
+        cat >"$demo_dir/mosquitto.conf" <<EOF
+user $(id -un)
+listener $demo_mqtt_port 127.0.0.1
+allow_anonymous true
+persistence false
+EOF
+        setsid /usr/sbin/mosquitto -c "$demo_dir/mosquitto.conf" </dev/null >"$demo_dir/mosquitto.log" 2>&1 &
+        echo "$!" >"$demo_dir/mosquitto.pid"
+        cat >"$demo_dir/mqtt.conf" <<EOF
+# pinbus-mqtt demo configuration (written by scripts/run-demo.sh). See docs/mqtt.md.
+[broker]
+uri = mqtt://127.0.0.1:$demo_mqtt_port
+EOF
+        setsid "$pinbus_mqtt" --config="$demo_dir/mqtt.conf" --bus-address="$demo_address" \
+                </dev/null >"$demo_dir/pinbus-mqtt.log" 2>&1 &
+        echo "$!" >"$demo_dir/pinbus-mqtt.pid"
+        m="-h 127.0.0.1 -p $demo_mqtt_port"
+        mqtt_msg="pinbus-mqtt publishes all of it on a private mosquitto at 127.0.0.1:$demo_mqtt_port
+(log $demo_dir/pinbus-mqtt.log), with Home Assistant discovery (docs/mqtt.md):
+
+  mosquitto_sub $m -t '#' -v        # in a second terminal: discovery, state, button events
+  mosquitto_pub $m -t pinbus/$(hostname)/output/led/set -m TOGGLE
+  mosquitto_pub $m -t pinbus/$(hostname)/output/led/set -m '{\"action\":\"blink\",\"on\":0.2,\"off\":0.2,\"count\":3}'"
+fi
+
 b="busctl --address=$(printf '%q' "$demo_address")"
 # The pinbus command (bindings/python), run from the source tree.
 pb="PYTHONPATH=$(printf '%q' "$root/bindings/python") /usr/bin/python3 -m pinbus --address=$(printf '%q' "$demo_address")"
@@ -154,6 +186,8 @@ The same with the pinbus command (bindings/python/README.md), from the source tr
   $b call io.pinbus1 /io/pinbus1 io.pinbus1.Simulator Bounce sbut GPIO23 true 3 3000
   $pb pulse GPIO27 on 500ms
   $pb button doorbell       # in a second terminal: prints the doorbell's events until Ctrl-C
+
+$mqtt_msg
 
 Stop it all:  scripts/stop-demo.sh
 EOF

@@ -35,6 +35,10 @@ packages=(
         kmod
         valgrind libc6-dbg clang-format
         python3 python3-dbus python3-gi python3-pytest
+        # pinbus-mqtt (mqtt/) and its tests against a real broker (tests/mqtt): the client
+        # library, the broker, its command-line clients, paho for the test subscriber, and
+        # openssl, which makes the tests' TLS certificates.
+        libmosquitto-dev mosquitto mosquitto-clients python3-paho-mqtt openssl
         # The real-kernel test rig (tests/vm): qemu, a static busybox for the guest's
         # initramfs, i2c-tools in the guest, and what building a small kernel from
         # the kernel source package needs (objtool needs libelf; no module signing,

@@ -1,8 +1,8 @@
 #!/usr/bin/env bash
 # SPDX-License-Identifier: LGPL-2.1-or-later
 #
-# Stops what scripts/run-demo.sh started: pinbusd, then its private
-# dbus-daemon. The saved output state and the logs stay in the demo directory.
+# Stops what scripts/run-demo.sh started: pinbus-mqtt, pinbusd, the demo's
+# mosquitto, then its private dbus-daemon. The saved output state and the logs stay in the demo directory.
 set -euo pipefail
 here=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
 # shellcheck source=scripts/demo-env.sh
@@ -30,6 +30,8 @@ stop() {
 }
 
 [ -d "$demo_dir" ] || exit 0
+stop pinbus-mqtt
 stop pinbusd
+stop mosquitto
 stop dbus-daemon
 rm -f "$demo_dir/bus"

@@ -8,7 +8,7 @@
 #                                                   meson test -C build
 #   2. build-asan/  all suites but vm, AddressSanitizer and UndefinedBehaviorSanitizer
 #                                                   meson test -C build-asan --setup=asan --no-suite vm
-#   3. build/       unit and bus suites under valgrind
+#   3. build/       unit, bus and mqtt suites under valgrind
 #                                                   meson test -C build --setup=valgrind
 #   4. build-arm64/    arm64 (cross/aarch64-linux-gnu.ini)
 #   5. build-armhf/    armhf (cross/arm-linux-gnueabihf.ini)
@@ -36,12 +36,13 @@ scripts/setup-deps.sh
 
 # setup-deps installed everything: a feature that is not found is an error,
 # not a silently smaller test run.
-features=(-Dlibgpiod=enabled -Dtests=enabled -Dbus-tests=enabled -Dvm-tests=enabled)
+features=(-Dlibgpiod=enabled -Dtests=enabled -Dbus-tests=enabled -Dvm-tests=enabled -Dmqtt=enabled)
 
 cross=${PINBUS_CROSS:-1}
 # The cross builds: what test.sh builds without the vm suite (its guest runs
-# this machine's x86-64 userland).
-cross_features=(-Dlibgpiod=enabled -Dtests=enabled -Dbus-tests=enabled -Dvm-tests=disabled)
+# this machine's x86-64 userland) and without pinbus-mqtt (setup-deps.sh installs no
+# libmosquitto for the cross architectures).
+cross_features=(-Dlibgpiod=enabled -Dtests=enabled -Dbus-tests=enabled -Dvm-tests=disabled -Dmqtt=disabled)
 
 summary=()
 failed=0
@@ -98,7 +99,7 @@ tests_asan() {
 
 tests_valgrind() {
         setup build "${features[@]}" &&
-                meson test -C build --setup=valgrind --print-errorlogs --suite unit --suite bus
+                meson test -C build --setup=valgrind --print-errorlogs --suite unit --suite bus --suite mqtt
 }
 
 # tests_cross DIR CROSS_FILE...: the unit and bus suites of a cross build.
@@ -118,7 +119,7 @@ rm -f build/meson-logs/testlog*.json build-asan/meson-logs/testlog*.json
 rm -f build-arm64/meson-logs/testlog*.json build-armhf/meson-logs/testlog*.json build-armhf64/meson-logs/testlog*.json
 step "1/6 all tests (build/)" build/meson-logs/testlog.json tests_plain
 step "2/6 all tests but vm with ASan+UBSan (build-asan/, --setup=asan)" build-asan/meson-logs/testlog-asan.json tests_asan
-step "3/6 unit and bus tests under valgrind (build/, --setup=valgrind)" build/meson-logs/testlog-valgrind.json tests_valgrind
+step "3/6 unit, bus and mqtt tests under valgrind (build/, --setup=valgrind)" build/meson-logs/testlog-valgrind.json tests_valgrind
 if [ "$cross" != 0 ]; then
         step "4/6 unit and bus tests on arm64 under qemu-user (build-arm64/)" build-arm64/meson-logs/testlog.json \
                 tests_cross build-arm64 cross/aarch64-linux-gnu.ini

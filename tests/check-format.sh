@@ -13,7 +13,7 @@ fi
 if git rev-parse --git-dir >/dev/null 2>&1; then
         files=$(git ls-files '*.c' '*.h')
 else
-        files=$(find lib daemon tests -name '*.[ch]')
+        files=$(find lib daemon mqtt tests -name '*.[ch]')
 fi
 # shellcheck disable=SC2086 # one word per file
 clang-format --dry-run --Werror $files
