@@ -7,6 +7,12 @@
 
 static int max_level = LOG_INFO;
 static int use_prefix = -1; /* -1: not yet decided */
+static const char *ident = "pinbusd";
+
+void log_set_ident(const char *name)
+{
+        ident = name;
+}
 
 void log_set_max_level(int level)
 {
@@ -40,11 +46,12 @@ int log_internal(int level, int error, const char *format, ...)
         if (use_prefix)
                 fprintf(stderr, "<%d>", level);
         else
-                fputs("pinbusd: ", stderr);
+                fprintf(stderr, "%s: ", ident);
         va_start(ap, format);
         vfprintf(stderr, format, ap);
         va_end(ap);
         fputc('\n', stderr);
+        fflush(stderr);
 
         errno = saved_errno;
         return error;

@@ -2,15 +2,19 @@
 #pragma once
 
 /*
- * The daemon's log: one line per message on stderr. Under systemd (when
- * JOURNAL_STREAM names our stderr) each line carries a "<N>" syslog priority
- * prefix so the journal records the level; otherwise lines start with
- * "pinbusd: ".
+ * The programs' log (pinbusd's, and pinbus-mqtt's, which builds this file too):
+ * one line per message on stderr. Under systemd (when JOURNAL_STREAM names our
+ * stderr) each line carries a "<N>" syslog priority prefix so the journal
+ * records the level; otherwise lines start with the program's name, "pinbusd: ".
  */
 
 #include <syslog.h>
 
 #include "util/macro.h"
+
+/* The name lines start with outside the journal ("pinbusd" unless set); name is borrowed
+ * and must stay valid. */
+void log_set_ident(const char *name);
 
 /* Messages above this priority (LOG_INFO by default, LOG_DEBUG with --verbose) are dropped. */
 void log_set_max_level(int level);

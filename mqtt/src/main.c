@@ -214,5 +214,6 @@ out:
 
 int main(int argc, char **argv)
 {
+        log_set_ident("pinbus-mqtt");
         return run(argc, argv);
 }
