@@ -63,11 +63,7 @@ void bus_button_event(void *userdata, Button *b, const ButtonEvent *e)
                 log_debug("Button %s: cannot emit a signal: %s", button_get_name(b), strerror(-r));
 }
 
-static int property_get_name(sd_bus *bus, const char *path, const char *interface, const char *property,
-                             sd_bus_message *reply, void *userdata, sd_bus_error *error)
-{
-        return sd_bus_message_append(reply, "s", button_get_name(userdata));
-}
+BUS_DEFINE_PROPERTY_GET(property_get_name, "s", Button, button_get_name(o))
 
 static int property_get_line(sd_bus *bus, const char *path, const char *interface, const char *property,
                              sd_bus_message *reply, void *userdata, sd_bus_error *error)
@@ -77,30 +73,13 @@ static int property_get_line(sd_bus *bus, const char *path, const char *interfac
         return sd_bus_message_append(reply, "o", l ? line_get_path(l) : "/");
 }
 
-static int property_get_pressed(sd_bus *bus, const char *path, const char *interface, const char *property,
-                                sd_bus_message *reply, void *userdata, sd_bus_error *error)
-{
-        return sd_bus_message_append(reply, "b", button_is_pressed(userdata));
-}
+BUS_DEFINE_PROPERTY_GET(property_get_pressed, "b", Button, button_is_pressed(o))
 
-static int property_get_held(sd_bus *bus, const char *path, const char *interface, const char *property,
-                             sd_bus_message *reply, void *userdata, sd_bus_error *error)
-{
-        return sd_bus_message_append(reply, "b", button_is_held(userdata));
-}
+BUS_DEFINE_PROPERTY_GET(property_get_held, "b", Button, button_is_held(o))
 
-static int property_get_debouncer(sd_bus *bus, const char *path, const char *interface, const char *property,
-                                  sd_bus_message *reply, void *userdata, sd_bus_error *error)
-{
-        return sd_bus_message_append(reply, "s", debouncer_to_string(button_get_debouncer(userdata)));
-}
+BUS_DEFINE_PROPERTY_GET(property_get_debouncer, "s", Button, debouncer_to_string(button_get_debouncer(o)))
 
-static int property_get_hold_repeat(sd_bus *bus, const char *path, const char *interface,
-                                    const char *property, sd_bus_message *reply, void *userdata,
-                                    sd_bus_error *error)
-{
-        return sd_bus_message_append(reply, "b", button_get_config(userdata)->hold_repeat_us > 0);
-}
+BUS_DEFINE_PROPERTY_GET(property_get_hold_repeat, "b", Button, button_get_config(o)->hold_repeat_us > 0)
 
 /* A "t" property read from the button's config (times in µs) or counters. */
 #define BUTTON_PROPERTY_T(getter, expr)                                                               \

@@ -72,29 +72,13 @@ void bus_chip_removed(void *userdata, Chip *c)
         announce(s, c, false);
 }
 
-static int property_get_name(sd_bus *bus, const char *path, const char *interface, const char *property,
-                             sd_bus_message *reply, void *userdata, sd_bus_error *error)
-{
-        return sd_bus_message_append(reply, "s", chip_get_name(userdata));
-}
+BUS_DEFINE_PROPERTY_GET(property_get_name, "s", Chip, chip_get_name(o))
 
-static int property_get_label(sd_bus *bus, const char *path, const char *interface, const char *property,
-                              sd_bus_message *reply, void *userdata, sd_bus_error *error)
-{
-        return sd_bus_message_append(reply, "s", strempty(chip_get_label(userdata)));
-}
+BUS_DEFINE_PROPERTY_GET(property_get_label, "s", Chip, strempty(chip_get_label(o)))
 
-static int property_get_path(sd_bus *bus, const char *path, const char *interface, const char *property,
-                             sd_bus_message *reply, void *userdata, sd_bus_error *error)
-{
-        return sd_bus_message_append(reply, "s", strempty(pb_chip_get_path(chip_get_pb(userdata))));
-}
+BUS_DEFINE_PROPERTY_GET(property_get_path, "s", Chip, strempty(pb_chip_get_path(chip_get_pb(o))))
 
-static int property_get_num_lines(sd_bus *bus, const char *path, const char *interface, const char *property,
-                                  sd_bus_message *reply, void *userdata, sd_bus_error *error)
-{
-        return sd_bus_message_append(reply, "u", chip_get_num_lines(userdata));
-}
+BUS_DEFINE_PROPERTY_GET(property_get_num_lines, "u", Chip, chip_get_num_lines(o))
 
 static int property_get_lines(sd_bus *bus, const char *path, const char *interface, const char *property,
                               sd_bus_message *reply, void *userdata, sd_bus_error *error)

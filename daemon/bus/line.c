@@ -3,6 +3,7 @@
 #include "bus/line.h"
 #include "bus/client.h"
 #include "bus/error.h"
+#include "bus/object.h"
 #include "core/chip.h"
 #include "core/frontend.h"
 #include "log.h"
@@ -100,35 +101,15 @@ void bus_line_edge(void *userdata, Line *l, const PbEdgeEvent *e)
                                          e->timestamp_ns, e->line_seqno);
 }
 
-static int property_get_name(sd_bus *bus, const char *path, const char *interface, const char *property,
-                             sd_bus_message *reply, void *userdata, sd_bus_error *error)
-{
-        return sd_bus_message_append(reply, "s", line_get_info(userdata)->name);
-}
+BUS_DEFINE_PROPERTY_GET(property_get_name, "s", Line, line_get_info(o)->name)
 
-static int property_get_chip(sd_bus *bus, const char *path, const char *interface, const char *property,
-                             sd_bus_message *reply, void *userdata, sd_bus_error *error)
-{
-        return sd_bus_message_append(reply, "o", chip_get_path(line_get_chip(userdata)));
-}
+BUS_DEFINE_PROPERTY_GET(property_get_chip, "o", Line, chip_get_path(line_get_chip(o)))
 
-static int property_get_offset(sd_bus *bus, const char *path, const char *interface, const char *property,
-                               sd_bus_message *reply, void *userdata, sd_bus_error *error)
-{
-        return sd_bus_message_append(reply, "u", line_get_offset(userdata));
-}
+BUS_DEFINE_PROPERTY_GET(property_get_offset, "u", Line, line_get_offset(o))
 
-static int property_get_used(sd_bus *bus, const char *path, const char *interface, const char *property,
-                             sd_bus_message *reply, void *userdata, sd_bus_error *error)
-{
-        return sd_bus_message_append(reply, "b", line_get_info(userdata)->used);
-}
+BUS_DEFINE_PROPERTY_GET(property_get_used, "b", Line, line_get_info(o)->used)
 
-static int property_get_consumer(sd_bus *bus, const char *path, const char *interface, const char *property,
-                                 sd_bus_message *reply, void *userdata, sd_bus_error *error)
-{
-        return sd_bus_message_append(reply, "s", line_get_info(userdata)->consumer);
-}
+BUS_DEFINE_PROPERTY_GET(property_get_consumer, "s", Line, line_get_info(o)->consumer)
 
 static int property_get_owner(sd_bus *bus, const char *path, const char *interface, const char *property,
                               sd_bus_message *reply, void *userdata, sd_bus_error *error)
@@ -139,48 +120,20 @@ static int property_get_owner(sd_bus *bus, const char *path, const char *interfa
         return sd_bus_message_append(reply, "s", c ? client_get_name(c) : "");
 }
 
-static int property_get_direction(sd_bus *bus, const char *path, const char *interface, const char *property,
-                                  sd_bus_message *reply, void *userdata, sd_bus_error *error)
-{
-        return sd_bus_message_append(reply, "s", pb_direction_to_string(line_get_info(userdata)->direction));
-}
+BUS_DEFINE_PROPERTY_GET(property_get_direction, "s", Line,
+                        pb_direction_to_string(line_get_info(o)->direction))
 
-static int property_get_bias(sd_bus *bus, const char *path, const char *interface, const char *property,
-                             sd_bus_message *reply, void *userdata, sd_bus_error *error)
-{
-        return sd_bus_message_append(reply, "s", pb_bias_to_string(line_get_info(userdata)->bias));
-}
+BUS_DEFINE_PROPERTY_GET(property_get_bias, "s", Line, pb_bias_to_string(line_get_info(o)->bias))
 
-static int property_get_drive(sd_bus *bus, const char *path, const char *interface, const char *property,
-                              sd_bus_message *reply, void *userdata, sd_bus_error *error)
-{
-        return sd_bus_message_append(reply, "s", pb_drive_to_string(line_get_info(userdata)->drive));
-}
+BUS_DEFINE_PROPERTY_GET(property_get_drive, "s", Line, pb_drive_to_string(line_get_info(o)->drive))
 
-static int property_get_edge(sd_bus *bus, const char *path, const char *interface, const char *property,
-                             sd_bus_message *reply, void *userdata, sd_bus_error *error)
-{
-        return sd_bus_message_append(reply, "s", pb_edge_to_string(line_get_info(userdata)->edge));
-}
+BUS_DEFINE_PROPERTY_GET(property_get_edge, "s", Line, pb_edge_to_string(line_get_info(o)->edge))
 
-static int property_get_active_low(sd_bus *bus, const char *path, const char *interface,
-                                   const char *property, sd_bus_message *reply, void *userdata,
-                                   sd_bus_error *error)
-{
-        return sd_bus_message_append(reply, "b", line_get_info(userdata)->active_low);
-}
+BUS_DEFINE_PROPERTY_GET(property_get_active_low, "b", Line, line_get_info(o)->active_low)
 
-static int property_get_debounce(sd_bus *bus, const char *path, const char *interface, const char *property,
-                                 sd_bus_message *reply, void *userdata, sd_bus_error *error)
-{
-        return sd_bus_message_append(reply, "t", line_get_info(userdata)->debounce_us);
-}
+BUS_DEFINE_PROPERTY_GET(property_get_debounce, "t", Line, line_get_info(o)->debounce_us)
 
-static int property_get_value(sd_bus *bus, const char *path, const char *interface, const char *property,
-                              sd_bus_message *reply, void *userdata, sd_bus_error *error)
-{
-        return sd_bus_message_append(reply, "b", line_get_published_value(userdata));
-}
+BUS_DEFINE_PROPERTY_GET(property_get_value, "b", Line, line_get_published_value(o))
 
 /* The holder the caller of m is to the line rules. */
 static LineHolder caller(sd_bus_message *m, Line *l)

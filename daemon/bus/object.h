@@ -29,3 +29,17 @@ typedef struct BusObjectType {
 /* Registers type's vtable and node enumerator on d->bus for as long as the bus
  * lives. type must be static; at() gets s->daemon. Errors: -ENOMEM, sd-bus errnos. */
 int bus_object_type_register(Service *s, const BusObjectType *type);
+
+/*
+ * Defines the property getter `name` for a vtable whose userdata is a Type *:
+ * it appends expr, of D-Bus signature sig, where o is the object (as systemd's
+ * BUS_DEFINE_PROPERTY_GET does). For getters that only read one value.
+ */
+#define BUS_DEFINE_PROPERTY_GET(name, sig, Type, expr)                                              \
+        static int name(sd_bus *bus, const char *path, const char *interface, const char *property, \
+                        sd_bus_message *reply, void *userdata, sd_bus_error *error)                 \
+        {                                                                                           \
+                Type *o = userdata;                                                                 \
+                                                                                                    \
+                return sd_bus_message_append(reply, sig, expr);                                     \
+        }

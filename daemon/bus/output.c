@@ -21,11 +21,7 @@ void bus_output_changed(void *userdata, Output *o, unsigned changes)
                 (changes & OUTPUT_CHANGED_LINE) && (changes & OUTPUT_CHANGED_VALUE) ? "Value" : NULL, NULL);
 }
 
-static int property_get_name(sd_bus *bus, const char *path, const char *interface, const char *property,
-                             sd_bus_message *reply, void *userdata, sd_bus_error *error)
-{
-        return sd_bus_message_append(reply, "s", output_get_name(userdata));
-}
+BUS_DEFINE_PROPERTY_GET(property_get_name, "s", Output, output_get_name(o))
 
 static int property_get_line(sd_bus *bus, const char *path, const char *interface, const char *property,
                              sd_bus_message *reply, void *userdata, sd_bus_error *error)
@@ -35,17 +31,9 @@ static int property_get_line(sd_bus *bus, const char *path, const char *interfac
         return sd_bus_message_append(reply, "o", l ? line_get_path(l) : "/");
 }
 
-static int property_get_value(sd_bus *bus, const char *path, const char *interface, const char *property,
-                              sd_bus_message *reply, void *userdata, sd_bus_error *error)
-{
-        return sd_bus_message_append(reply, "b", output_get_value(userdata));
-}
+BUS_DEFINE_PROPERTY_GET(property_get_value, "b", Output, output_get_value(o))
 
-static int property_get_restore(sd_bus *bus, const char *path, const char *interface, const char *property,
-                                sd_bus_message *reply, void *userdata, sd_bus_error *error)
-{
-        return sd_bus_message_append(reply, "b", output_get_restore(userdata));
-}
+BUS_DEFINE_PROPERTY_GET(property_get_restore, "b", Output, output_get_restore(o))
 
 static int method_set(sd_bus_message *m, void *userdata, sd_bus_error *error)
 {

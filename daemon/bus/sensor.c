@@ -113,67 +113,33 @@ static int method_read(sd_bus_message *m, void *userdata, sd_bus_error *error)
 /* --- properties ------------------------------------------------------------------ */
 
 /* Name s (const): the NAME of its [sensor NAME] section. */
-static int property_get_name(sd_bus *bus, const char *path, const char *interface, const char *property,
-                             sd_bus_message *reply, void *userdata, sd_bus_error *error)
-{
-        return sd_bus_message_append(reply, "s", sensor_get_name(userdata));
-}
+BUS_DEFINE_PROPERTY_GET(property_get_name, "s", Sensor, sensor_get_name(o))
 
 /* Model s (emits change): the driver model, "bme280", ...: the one found by the last successful
  * probe, else the configured one; "auto" until a model = auto sensor has been found. */
-static int property_get_model(sd_bus *bus, const char *path, const char *interface, const char *property,
-                              sd_bus_message *reply, void *userdata, sd_bus_error *error)
-{
-        return sd_bus_message_append(reply, "s", sensor_get_model_name(userdata));
-}
+BUS_DEFINE_PROPERTY_GET(property_get_model, "s", Sensor, sensor_get_model_name(o))
 
 /* Bus s (const): its adapter's device path, "/dev/i2c-1". */
-static int property_get_bus(sd_bus *bus, const char *path, const char *interface, const char *property,
-                            sd_bus_message *reply, void *userdata, sd_bus_error *error)
-{
-        return sd_bus_message_append(reply, "s", sensor_get_bus_path(userdata));
-}
+BUS_DEFINE_PROPERTY_GET(property_get_bus, "s", Sensor, sensor_get_bus_path(o))
 
 /* Address q (emits change): the 7-bit I2C address, the one found, else the configured one;
  * 0 for address = auto until found. */
-static int property_get_address(sd_bus *bus, const char *path, const char *interface, const char *property,
-                                sd_bus_message *reply, void *userdata, sd_bus_error *error)
-{
-        return sd_bus_message_append(reply, "q", sensor_get_address(userdata));
-}
+BUS_DEFINE_PROPERTY_GET(property_get_address, "q", Sensor, sensor_get_address(o))
 
 /* Online b (emits change): whether the last attempt gave a good sample; false until the first. */
-static int property_get_online(sd_bus *bus, const char *path, const char *interface, const char *property,
-                               sd_bus_message *reply, void *userdata, sd_bus_error *error)
-{
-        return sd_bus_message_append(reply, "b", sensor_is_online(userdata));
-}
+BUS_DEFINE_PROPERTY_GET(property_get_online, "b", Sensor, sensor_is_online(o))
 
 /* LastError s (emits change): why the sensor is offline, "<ERRNO>: <what happened>[: <driver
  * detail>]" naming adapter, address and model, e.g. "ENXIO: no acknowledge from /dev/i2c-1 address
  * 0x76 (bme280)"; "" while online (cleared by the first good sample). */
-static int property_get_last_error(sd_bus *bus, const char *path, const char *interface,
-                                   const char *property, sd_bus_message *reply, void *userdata,
-                                   sd_bus_error *error)
-{
-        return sd_bus_message_append(reply, "s", sensor_get_last_error(userdata));
-}
+BUS_DEFINE_PROPERTY_GET(property_get_last_error, "s", Sensor, sensor_get_last_error(o))
 
 /* IntervalUs t (const): the sampling interval, µs. */
-static int property_get_interval_us(sd_bus *bus, const char *path, const char *interface,
-                                    const char *property, sd_bus_message *reply, void *userdata,
-                                    sd_bus_error *error)
-{
-        return sd_bus_message_append(reply, "t", sensor_get_interval_us(userdata));
-}
+BUS_DEFINE_PROPERTY_GET(property_get_interval_us, "t", Sensor, sensor_get_interval_us(o))
 
 /* Timestamp t (emits change, with Values): CLOCK_REALTIME of the last good sample, µs since the
  * epoch; 0 before the first. */
-static int property_get_timestamp(sd_bus *bus, const char *path, const char *interface, const char *property,
-                                  sd_bus_message *reply, void *userdata, sd_bus_error *error)
-{
-        return sd_bus_message_append(reply, "t", sensor_get_timestamp_us(userdata));
-}
+BUS_DEFINE_PROPERTY_GET(property_get_timestamp, "t", Sensor, sensor_get_timestamp_us(o))
 
 /* Values a{sd} (emits change, with Timestamp, once per good sample): the last good sample,
  * the quantities the device measures in SI units: temperature °C, pressure Pa, humidity %RH,
