@@ -49,6 +49,8 @@ def test_version_matches_meson():
     version = re.search(r"version:\s*'([^']+)'", meson).group(1)
     pyproject = (PYTHON_DIR / "pyproject.toml").read_text()
     assert re.search(r'^version = "([^"]+)"', pyproject, re.M).group(1) == version
+    init = (PYTHON_DIR / "pinbus" / "__init__.py").read_text()
+    assert re.search(r'^__version__ = "([^"]+)"', init, re.M).group(1) == version
 
 
 def test_installed_package_works(installed):
