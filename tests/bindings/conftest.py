@@ -91,6 +91,8 @@ def package_metadata(tmp_path_factory):
 @pytest.fixture
 def script_env(daemon, package_metadata) -> dict:
     """The environment of a user's script run against the test's daemon: the package and its
-    metadata on PYTHONPATH, the daemon's bus in PINBUS_ADDRESS."""
-    return cli_env(PYTHONPATH=os.pathsep.join([str(BINDINGS_PYTHON), str(package_metadata)]),
+    metadata on PYTHONPATH (after PINBUS_TEST_PYTHONPATH, if set), the daemon's bus in
+    PINBUS_ADDRESS."""
+    extra = os.environ.get("PINBUS_TEST_PYTHONPATH")  # e.g. a gpiozero 2.x checkout to test against
+    return cli_env(PYTHONPATH=os.pathsep.join(filter(None, [extra, str(BINDINGS_PYTHON), str(package_metadata)])),
                    PINBUS_ADDRESS=daemon.address)

@@ -71,7 +71,11 @@ from gpiozero.exc import (
     PinUnknownPi,
 )
 from gpiozero.pins import Factory, Pin
-from gpiozero.pins.data import PiBoardInfo
+
+try:  # gpiozero 2.x
+    from gpiozero.pins.pi import PiBoardInfo
+except ImportError:  # gpiozero 1.x
+    from gpiozero.pins.data import PiBoardInfo
 
 from . import errors
 from ._events import EventThread, bus_target, report_callback_error
@@ -85,6 +89,25 @@ DEFAULT_REVISION = 0xC03111
 
 _PULL_TO_BIAS = {"up": "pull-up", "down": "pull-down", "floating": "disabled"}
 _EDGES = ("both", "rising", "falling", "none")
+
+
+def _pin_name(pin) -> str:
+    """A header pin's name ("GPIO2", "3V3"), without gpiozero 2.x's deprecated attributes."""
+    return pin.name if getattr(pin, "names", None) is not None else pin.function
+
+
+def _pin_pulled_up(pin) -> bool:
+    """Whether the board has a fixed pull-up on a header pin."""
+    return pin.pull == "up" if hasattr(pin, "pull") else bool(pin.pull_up)
+
+
+def _find_header_pin(info, name: str):
+    """The header pin of board info `info` named name, or None."""
+    for header in info.headers.values():
+        for pin in header.pins.values():
+            if _pin_name(pin) == name:
+                return pin
+    return None
 
 
 def _board_revision() -> int | None:
@@ -184,7 +207,7 @@ class PinbusFactory(Factory):
         if header is None:
             return None
         try:
-            function = headers[header].pins[number].function
+            function = _pin_name(headers[header].pins[number])
         except KeyError:
             raise PinInvalidPin(f"{spec}: header {header} has no pin {number}") from None
         if not (function.startswith("GPIO") and function[4:].isdigit()):
@@ -209,6 +232,7 @@ class PinbusFactory(Factory):
                 except errors.PinbusError as e:
                     raise PinError(f"pin {spec!r}: {e}") from None
                 self._names[key] = name
+                self._names[(str, name)] = name  # gpiozero 2.x releases by the name
             return name
 
     # -- the Factory contract -------------------------------------------------
@@ -217,7 +241,13 @@ class PinbusFactory(Factory):
         super().reserve_pins(requester, *(self._line_spec(p) for p in pins))
 
     def release_pins(self, reserver, *pins):
-        super().release_pins(reserver, *(self._line_spec(p) for p in pins))
+        def key(p):
+            try:
+                return self._line_spec(p)
+            except PinError:  # the daemon is gone (a device collected after close()): as given
+                return str(p)
+
+        super().release_pins(reserver, *(key(p) for p in pins))
 
     def pin(self, spec):
         """The pin for spec (the same object for the same line). Raises PinInvalidPin
@@ -267,6 +297,21 @@ class PinbusFactory(Factory):
         return f"<PinbusFactory {self._backend}>"
 
 
+class _LineInfo:
+    """What gpiozero 2.x reads of a pin's info, for a line that is on no header."""
+
+    def __init__(self, name: str):
+        self.name = self.function = name
+        self.names = frozenset({name})
+        self.number = self.row = self.col = None
+        self.pull = ""
+        self.pull_up = False
+        self.interfaces = frozenset({"gpio"})
+
+    def __repr__(self):
+        return f"<line {self.name}>"
+
+
 class PinbusPin(Pin):
     """A pin of :class:`PinbusFactory`: a line of the daemon, claimed by this process while
     it has a function. Made by :meth:`PinbusFactory.pin`, not directly."""
@@ -303,12 +348,10 @@ class PinbusPin(Pin):
 
     @property
     def info(self):
-        """The header pin of the line on the board info (gpiozero 2.x asks pins for it), or None."""
-        try:
-            header, number = self._factory._get_pi_info().physical_pin(self._spec)
-        except PinError:
-            return None
-        return self._factory._get_pi_info().headers[header].pins[number]
+        """The line's pin on the board info's header (gpiozero 2.x asks pins for its name), or,
+        for a line on no header, a stand-in with the line's name."""
+        info = _find_header_pin(self._factory._get_pi_info(), self._spec)
+        return info if hasattr(info, "name") else _LineInfo(self._spec)
 
     def __repr__(self):
         return self._spec
@@ -435,11 +478,8 @@ class PinbusPin(Pin):
         if value not in _PULL_TO_BIAS:
             raise PinInvalidPull(f'invalid pull "{value}" for pin {self!r}')
         if value != "up":
-            try:
-                fixed = self._factory._get_pi_info().pulled_up(self._spec)
-            except PinError:
-                fixed = False
-            if fixed:
+            pin = _find_header_pin(self._factory._get_pi_info(), self._spec)
+            if pin is not None and _pin_pulled_up(pin):
                 raise PinFixedPull(f"{self!r} has a physical pull-up resistor")
 
     def _set_pull(self, value):
