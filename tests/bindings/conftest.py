@@ -95,4 +95,5 @@ def script_env(daemon, package_metadata) -> dict:
     PINBUS_ADDRESS."""
     extra = os.environ.get("PINBUS_TEST_PYTHONPATH")  # e.g. a gpiozero 2.x checkout to test against
     return cli_env(PYTHONPATH=os.pathsep.join(filter(None, [extra, str(BINDINGS_PYTHON), str(package_metadata)])),
-                   PINBUS_ADDRESS=daemon.address)
+                   PINBUS_ADDRESS=daemon.address,
+                   PYTHONUNBUFFERED="1")  # a script's print() reaches the test's pipe at once
