@@ -44,7 +44,7 @@ How the Pin contract maps onto the daemon:
   Raspberry Pi, else a Raspberry Pi 4 Model B (the simulator's board; on a
   board gpiozero does not know, only the 40-pin header names matter).
 - **PWM** raises :exc:`~gpiozero.PinPWMUnsupported`: the daemon has no PWM yet.
-  SPI is gpiozero's software SPI over these pins.
+  SPI devices are not supported (gpiozero raises PinSPIUnsupported).
 """
 
 from __future__ import annotations
