@@ -8,7 +8,6 @@ the daemon's, however slowly the command runs. Only the timeout is host time, as
 lower bound."""
 
 import json
-import subprocess
 import time
 
 import pytest

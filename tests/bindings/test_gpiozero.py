@@ -307,10 +307,11 @@ def test_pwm_unsupported(factory, reader):
 
 def test_close_releases_every_line(daemon, reader):
     f = PinbusFactory(address=daemon.address)
-    led = LED(17, pin_factory=f)  # noqa: F841 (kept: a device that is collected closes itself)
+    led = LED(17, pin_factory=f)  # kept in a variable: a device that is collected closes itself
     b = Button(27, pin_factory=f)
     b.when_pressed = lambda: None
     assert line_props(reader, "GPIO17")["Used"] and line_props(reader, "GPIO27")["Edge"] == "both"
+    assert not led.closed
     f.close()
     poll_until(lambda: not line_props(reader, "GPIO17")["Used"] and not line_props(reader, "GPIO27")["Used"], 5,
              "the lines to be released")

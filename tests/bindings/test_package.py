@@ -8,10 +8,12 @@ import re
 import shutil
 import subprocess
 import sys
-import venv  # noqa: F401 (python3-venv: skip without it)
 
 import pytest
 from pbharness import BINDINGS_PYTHON as PYTHON_DIR, scaled
+
+# Debian's venv module makes no venv without ensurepip (python3-venv).
+pytest.importorskip("ensurepip", reason="python3-venv is not installed")
 
 ROOT = PYTHON_DIR.parent.parent
 
