@@ -135,6 +135,10 @@ def test_json_everywhere(cli, pb):
         "name": "GPIO17", "chip": "gpiochip0", "offset": 17, "path": "/io/pinbus1/line/GPIO17"}
     assert json.loads(cli("get", "GPIO5", "--json").stdout) == {"line": "GPIO5", "value": False}
     assert json.loads(cli("get", "porch", "--json").stdout) == {"output": "porch", "value": False}
+    poll_until(lambda: pb.sensor("room").online, 10, "the sensor's first sample")
+    got = json.loads(cli("get", "room", "--json").stdout)
+    assert got["sensor"] == "room" and set(got["values"]) == {"temperature", "pressure", "humidity"}
+    assert cli("get", "room").stdout.splitlines()[0].startswith("temperature ")
     read = json.loads(cli("read", "room", "--json").stdout)
     assert read["sensor"] == "room" and set(read["values"]) == {"temperature", "pressure", "humidity"}
     sensors = json.loads(cli("sensors", "--json").stdout)

@@ -9,7 +9,7 @@
                                   direction, value (for a free line: the last one seen)
     find SPEC                     "<name> <chip>:<offset> <object path>" of a line
     get SPEC                      the line's logical value: 1 or 0 (an output's value, a
-                                  button's pressed state)
+                                  button's pressed state; a sensor's last sample, as read)
     set SPEC VALUE                drive VALUE (on|off|1|0|true|false)
     toggle SPEC                   drive the opposite value
     pulse SPEC VALUE DURATION     drive VALUE for DURATION, then the opposite
@@ -32,7 +32,7 @@
 
 SPEC is a line name (GPIO17) or <chip>:<offset> (gpiochip0:17, pinctrl-bcm2711:17); for
 get/set/toggle/pulse/blink also the name of a configured output (`pinbus set porch on`),
-for get a configured button's. A configured name wins over a line name.
+for get a configured button's or sensor's. A configured name wins over a line name.
 --json (before or after the command) prints JSON instead: one document, or one object per
 line for monitor, wait and button.
 DURATION is a number with a unit: 500us, 20ms, 1.5s, 2min, 1h (seconds if none).
@@ -139,10 +139,13 @@ def _driveable(pb: Pinbus, spec: str):
 
 
 def _readable(pb: Pinbus, spec: str):
-    """A configured output or button called spec, else the line spec names."""
+    """A configured button, sensor or output called spec, else the line spec names."""
     path = client.BUTTON_PREFIX + client.encode_path_element(spec)
     if path in pb._manager_property("Buttons"):
         return client.Button(pb, path)
+    path = client.SENSOR_PREFIX + client.encode_path_element(spec)
+    if path in pb._manager_property("Sensors"):
+        return client.Sensor(pb, path)
     return _driveable(pb, spec)
 
 
@@ -217,6 +220,17 @@ def cmd_find(pb: Pinbus, args) -> int:
 
 def cmd_get(pb: Pinbus, args) -> int:
     target = _readable(pb, args.spec)
+    if isinstance(target, client.Sensor):
+        # Its last good sample, as `read` prints a fresh one; exit 1 while it is offline.
+        p = target.properties()
+        if not p["Online"]:
+            raise PinbusError(f"Sensor {args.spec} is offline: {p['LastError'] or 'not sampled yet'}")
+        if args.json:
+            _print_json({"sensor": args.spec, "values": p["Values"], "timestamp_us": p["Timestamp"]})
+        else:
+            for k, v in p["Values"].items():
+                print(f"{k} {round(v, 6)} {_UNITS.get(k, '')}".rstrip())
+        return 0
     if isinstance(target, client.Button):
         value, kind = target.pressed, "button"
     elif isinstance(target, client.Output):
@@ -473,8 +487,8 @@ def build_parser() -> argparse.ArgumentParser:
     command("button", cmd_button, "print a configured button's events until interrupted").add_argument("name")
     command("lines", cmd_lines, "list every line")
     command("find", cmd_find, "show a line's name, chip:offset and object path").add_argument("spec")
-    command("get", cmd_get, "print a line's logical value, 1 or 0 (or an output's, or a button's "
-            "pressed state)").add_argument("spec")
+    command("get", cmd_get, "print a line's logical value, 1 or 0 (or an output's, a button's "
+            "pressed state, a sensor's last sample)").add_argument("spec")
     p = command("set", cmd_set, "drive a line or a configured output")
     p.add_argument("spec")
     p.add_argument("value", type=parse_bool, metavar="on|off")
