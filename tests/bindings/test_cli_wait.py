@@ -145,3 +145,19 @@ def test_json_everywhere(cli, pb):
     assert sensors[0]["name"] == "room" and sensors[0]["address"] == 0x76
     # Commands that print nothing take --json too.
     assert cli("set", "GPIO5", "on", "--json").stdout == ""
+
+
+@pytest.mark.pinbus_config(CONFIG)
+def test_wait_for_a_button(cli, pb, sim):
+    """`pinbus wait doorbell`: the debounced press (GPIO17 pulled up, pressed low), not the bounces."""
+    sim.set_input("GPIO17", True)
+    proc = cli.popen("--json", "wait", "doorbell", "--timeout", "20s")
+    sim.wait_subscribed("Pressed", "/io/pinbus1/button/doorbell")
+    start = sim.schedule("GPIO17", [(1000, False, 6, 3000)])
+    status, out, _ = finish(proc)
+    assert status == 0
+    doc = json.loads(out)
+    # Stable from 4 ms, counted once the 5 ms debounce period has passed.
+    assert (doc["button"], doc["event"], doc["timestamp_ns"] - start) == ("doorbell", "pressed", 9_000_000)
+    r = cli("wait", "doorbell", "--timeout", "300ms", check_status=EXIT_TIMEOUT)
+    assert r.stdout == ""

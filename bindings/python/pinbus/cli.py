@@ -21,7 +21,8 @@
     wait SPEC [--edge E] [--count N] [--timeout DURATION] [--bias B] [--active-low]
                                   claim the line with edge detection and wait for N edges
                                   (default 1), printing each as monitor does; exit 0 when
-                                  they came, 124 when DURATION passed without an edge
+                                  they came, 124 when DURATION passed without an edge;
+                                  for a configured button, N presses ("<s>.<ns> pressed")
     release SPEC                  release a line the daemon holds (after set/toggle/...)
     button NAME                   print the configured button's events, one per line:
                                   "<seconds>.<nanoseconds> pressed", "... released <seconds held>",
@@ -346,7 +347,75 @@ def cmd_monitor(pb: Pinbus, args) -> int:
     return 0
 
 
+def _wait_button(pb: Pinbus, args, button, timeout) -> int:
+    """`pinbus wait BUTTON`: COUNT presses of a configured button (its debounced Pressed events)."""
+    from gi.repository import GLib
+
+    seen = 0
+    timed_out = daemon_gone = False
+    timer = None
+
+    def on_signal(signum, frame):
+        pb.stop()
+
+    def on_owner(owner):
+        nonlocal daemon_gone
+        if not owner:
+            daemon_gone = True
+            pb.stop()
+
+    def on_timeout():
+        nonlocal timed_out, timer
+        timed_out, timer = True, None
+        pb.stop()
+        return GLib.SOURCE_REMOVE
+
+    def arm():
+        nonlocal timer
+        if timeout is not None:
+            if timer is not None:
+                GLib.source_remove(timer)
+            timer = GLib.timeout_add(max(0, round(timeout * 1000)), on_timeout)
+
+    def on_pressed(timestamp_ns):
+        nonlocal seen
+        if seen < args.count:
+            seen += 1
+            arm()
+            if args.json:
+                _print_json({"button": args.spec, "event": "pressed", "timestamp_ns": timestamp_ns})
+            else:
+                print(f"{_stamp(timestamp_ns)} pressed", flush=True)
+            if seen == args.count:
+                pb.stop()
+
+    old_handlers = {sig: signal.signal(sig, on_signal) for sig in (signal.SIGINT, signal.SIGTERM)}
+    try:
+        watch = pb.bus.watch_name_owner(BUS_NAME, on_owner)
+        sub = button.on_pressed(on_pressed)
+        try:
+            arm()
+            pb.run()
+        finally:
+            if timer is not None:
+                GLib.source_remove(timer)
+            sub.remove()
+            watch.cancel()
+    finally:
+        for sig, handler in old_handlers.items():
+            signal.signal(sig, handler)
+    if daemon_gone:
+        raise PinbusError(f"pinbusd left the bus while waiting for button {args.spec}")
+    if timed_out:
+        return EXIT_TIMEOUT
+    return 0 if seen >= args.count else 130
+
+
 def cmd_wait(pb: Pinbus, args) -> int:
+    timeout = None if args.timeout is None else args.timeout.total_seconds()
+    path = client.BUTTON_PREFIX + client.encode_path_element(args.spec)
+    if path in pb._manager_property("Buttons"):
+        return _wait_button(pb, args, client.Button(pb, path), timeout)
     seen = 0
 
     def on_edge(line, *edge):
@@ -357,7 +426,6 @@ def cmd_wait(pb: Pinbus, args) -> int:
             if seen == args.count:
                 pb.stop()
 
-    timeout = None if args.timeout is None else args.timeout.total_seconds()
     came = _watch_edges(pb, args, on_edge, timeout, "waiting for")
     if not came:
         return EXIT_TIMEOUT
