@@ -321,3 +321,34 @@ def test_no_daemon(bus):
     with pytest.raises(BadPinFactory) as e:
         PinbusFactory(address=bus.address)
     assert "io.pinbus1" in str(e.value)
+
+
+def test_threads_share_the_factory(factory, sim):
+    """gpiozero's own blink thread drives the LED, the factory's thread delivers the Button's
+    events, and the main thread reads: all at once, on one factory (no crash, no lost event)."""
+    sim.connect("GPIO20", "GPIO21")
+    led = LED(20, pin_factory=factory)
+    button = Button(21, pull_up=False, pin_factory=factory)
+    counts = {"pressed": 0, "released": 0}
+
+    def count(what):
+        counts[what] += 1
+
+    button.when_pressed = lambda: count("pressed")
+    button.when_released = lambda: count("released")
+    try:
+        led.blink(on_time=0.02, off_time=0.02, n=10, background=True)
+        reads = 0
+
+        def read_until_done():
+            nonlocal reads
+            button.is_pressed  # the main thread's calls, between the other threads' ones
+            reads += 1
+            return counts["released"] >= 10
+
+        poll_until(read_until_done, 20, "ten presses and releases")
+        assert counts == {"pressed": 10, "released": 10}, counts
+        print(f"main-thread reads during the blinks: {reads}")
+    finally:
+        led.close()
+        button.close()
