@@ -8,6 +8,7 @@ the daemon's, however slowly the command runs. Only the timeout is host time, as
 lower bound."""
 
 import json
+import threading
 import time
 
 import pytest
@@ -161,3 +162,33 @@ def test_wait_for_a_button(cli, pb, sim):
     assert (doc["button"], doc["event"], doc["timestamp_ns"] - start) == ("doorbell", "pressed", 9_000_000)
     r = cli("wait", "doorbell", "--timeout", "300ms", check_status=EXIT_TIMEOUT)
     assert r.stdout == ""
+
+
+@pytest.mark.pinbus_config(CONFIG)
+def test_streaming_commands_json(cli, pb, sim):
+    """monitor and button print one JSON object per line with --json."""
+    mon = cli.popen("monitor", "GPIO22", "--json")
+    line = pb.line("GPIO22")
+    poll_until(lambda: line.owner and line.edge == "both", 10, "monitor's claim")
+    btn = cli.popen("--json", "button", "doorbell")
+    sim.wait_subscribed("Pressed", "/io/pinbus1/button/doorbell")
+    sim.set_input("GPIO17", True)
+    start = sim.schedule(["GPIO22", "GPIO17"], [(1000, True, 0, 1000), (20000, False, 0, 1000)])
+    # GPIO17 is the doorbell (pulled up, pressed low): pressed at 21 ms, counted at 26 ms.
+    printed = {mon: [], btn: []}
+    readers = [threading.Thread(target=lambda p=proc: printed[p].extend(iter(p.stdout.readline, "")))
+               for proc in (mon, btn)]
+    for r in readers:
+        r.start()
+    poll_until(lambda: len(printed[mon]) >= 2 and printed[btn], 10, "two edges and the press printed")
+    for proc in (mon, btn):
+        proc.terminate()
+        assert proc.wait(timeout=scaled(30)) == 0
+        assert "Traceback" not in proc.stderr.read()
+    for r in readers:
+        r.join(timeout=scaled(10))
+    m_out, b_out = "".join(printed[mon]), "".join(printed[btn])
+    edges = [json.loads(x) for x in m_out.splitlines()]
+    assert [(e["value"], e["timestamp_ns"] - start) for e in edges] == [(True, 2_000_000), (False, 21_000_000)]
+    events = [json.loads(x) for x in b_out.splitlines()]
+    assert events[0] == {"button": "doorbell", "event": "pressed", "timestamp_ns": start + 26_000_000}
