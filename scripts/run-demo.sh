@@ -185,7 +185,18 @@ The same with the pinbus command (bindings/python/README.md), from the source tr
   $pb monitor GPIO23        # in a second terminal: prints edges until Ctrl-C
   $b call io.pinbus1 /io/pinbus1 io.pinbus1.Simulator Bounce sbut GPIO23 true 3 3000
   $pb pulse GPIO27 on 500ms
+  $pb set led on            # the configured output, by name
   $pb button doorbell       # in a second terminal: prints the doorbell's events until Ctrl-C
+  $pb wait GPIO22 --edge rising --timeout 10s; echo "exit \$?"   # 0 on the edge, 124 after 10 s
+  $b call io.pinbus1 /io/pinbus1 io.pinbus1.Simulator SetInput sb GPIO22 true
+
+A MicroPython-style script (machine.Pin) against the demo, unchanged:
+
+  printf 'from machine import Pin\nimport time\nled = Pin(5, Pin.OUT)\nfor i in range(6):\n    led.value(not led.value()); time.sleep(0.5)\n' >/tmp/blink.py
+  PINBUS_ADDRESS=$(printf '%q' "$demo_address") PYTHONPATH=$(printf '%q' "$root/bindings/python") /usr/bin/python3 -m pinbus.machine /tmp/blink.py
+
+gpiozero scripts run unchanged with GPIOZERO_PIN_FACTORY=pinbus once the package is
+installed (pip or meson install: bindings/python/README.md), with PINBUS_ADDRESS set as above.
 
 $mqtt_msg
 

@@ -39,6 +39,9 @@ packages=(
         # library, the broker, its command-line clients, paho for the test subscriber, and
         # openssl, which makes the tests' TLS certificates.
         libmosquitto-dev mosquitto mosquitto-clients python3-paho-mqtt openssl
+        # tests/bindings: the pinbus gpiozero pin factory against Debian's gpiozero; pip and venv for
+        # installing bindings/python into a venv.
+        python3-gpiozero python3-pip python3-venv
         # The real-kernel test rig (tests/vm): qemu, a static busybox for the guest's
         # initramfs, i2c-tools in the guest, and what building a small kernel from
         # the kernel source package needs (objtool needs libelf; no module signing,

@@ -146,6 +146,77 @@ static int method_schedule(sd_bus_message *m, void *userdata, sd_bus_error *erro
         return sd_bus_reply_method_return(m, "t", start);
 }
 
+/* Reads the "s output_line, s input_line" arguments of Connect and Disconnect: two lines of one chip. */
+static int read_wire(Service *s, sd_bus_message *m, const char *member, Line **ret_out, Line **ret_in,
+                     sd_bus_error *error)
+{
+        int r;
+
+        r = bus_read_line(s, m, ret_out, error);
+        if (r < 0)
+                return r;
+        r = bus_read_line(s, m, ret_in, error);
+        if (r < 0)
+                return r;
+        if (*ret_out == *ret_in)
+                return sd_bus_error_setf(error, PB_ERROR_INVALID_ARGS,
+                                         "%s: line %s cannot be wired to itself", member,
+                                         line_get_object_name(*ret_in));
+        if (line_get_chip(*ret_out) != line_get_chip(*ret_in))
+                return sd_bus_error_setf(error, PB_ERROR_INVALID_ARGS,
+                                         "%s: lines %s and %s are on different chips; a wire joins two "
+                                         "lines of one simulated chip",
+                                         member, line_get_object_name(*ret_out),
+                                         line_get_object_name(*ret_in));
+        return 0;
+}
+
+static int method_connect(sd_bus_message *m, void *userdata, sd_bus_error *error)
+{
+        Line *out, *in;
+        unsigned source;
+        PbChip *chip;
+        int r;
+
+        r = read_wire(userdata, m, "Connect", &out, &in, error);
+        if (r < 0)
+                return r;
+        chip = chip_get_pb(line_get_chip(in));
+        r = pb_sim_chip_connect(chip, line_get_offset(out), line_get_offset(in));
+        if (r == -EBUSY && pb_sim_chip_get_wire(chip, line_get_offset(in), &source) >= 0)
+                return sd_bus_error_setf(error, PB_ERROR_INVALID_ARGS,
+                                         "Connect: line %s is already wired to %s; Disconnect it first",
+                                         line_get_object_name(in),
+                                         line_get_object_name(chip_get_line(line_get_chip(in), source)));
+        if (r == -ELOOP)
+                return sd_bus_error_setf(error, PB_ERROR_INVALID_ARGS,
+                                         "Connect: line %s already follows %s through wires; a wire back "
+                                         "would make a loop",
+                                         line_get_object_name(out), line_get_object_name(in));
+        if (r < 0)
+                return bus_error_errno(error, r, "wire simulated line", line_get_object_name(in));
+        return sd_bus_reply_method_return(m, NULL);
+}
+
+static int method_disconnect(sd_bus_message *m, void *userdata, sd_bus_error *error)
+{
+        Line *out, *in;
+        int r;
+
+        r = read_wire(userdata, m, "Disconnect", &out, &in, error);
+        if (r < 0)
+                return r;
+        r = pb_sim_chip_disconnect(chip_get_pb(line_get_chip(in)), line_get_offset(out),
+                                   line_get_offset(in));
+        if (r == -ENOENT)
+                return sd_bus_error_setf(error, PB_ERROR_INVALID_ARGS,
+                                         "Disconnect: line %s is not wired to %s", line_get_object_name(in),
+                                         line_get_object_name(out));
+        if (r < 0)
+                return bus_error_errno(error, r, "unwire simulated line", line_get_object_name(in));
+        return sd_bus_reply_method_return(m, NULL);
+}
+
 /* Reads the "u bus, q address" arguments of an I2C simulator method and finds the simulated adapter. */
 static int read_i2c_device(Daemon *d, sd_bus_message *m, PbI2cBus **ret_bus, uint16_t *ret_addr,
                            sd_bus_error *error)
@@ -429,6 +500,17 @@ static int method_plug(sd_bus_message *m, void *userdata, sd_bus_error *error)
  *           600 s. Edges carry their scripted times however late the daemon runs, so a
  *           test built on Schedule does not depend on the speed of its host. Cancels a
  *           bounce or schedule in progress on those lines; SetInput and Bounce cancel it.
+ *   Connect(s output_line, s input_line)
+ *           wire two lines of the chip as a bench test's loopback wire does: from now on
+ *           input_line's level follows output_line's pin level, at once and at every
+ *           change, stamped with the time of the change (so the input's edges, debounce and
+ *           reads behave as on real hardware). A wire beats the input's bias; SetInput and
+ *           Bounce on the input still act until the output next changes. One output may
+ *           drive many inputs, an input follows one output; InvalidArgs for a line wired
+ *           to itself, to another output already, lines of two chips, or a loop
+ *   Disconnect(s output_line, s input_line)
+ *           take the wire away; the input keeps its last level. InvalidArgs if there is
+ *           no such wire
  *
  * The simulated I2C adapter /dev/i2c-1 carries a BME280 at 0x76 (VECTORS.md V1's registers:
  * 23.72 °C, 100942.70 Pa, 65.31 %RH) and a TMP102 at 0x48. A bus is a u (1 for /dev/i2c-1),
@@ -473,6 +555,10 @@ static const sd_bus_vtable simulator_vtable[] = {
                                 SD_BUS_NO_RESULT, method_bounce, SD_BUS_VTABLE_UNPRIVILEGED),
         SD_BUS_METHOD_WITH_ARGS("Schedule", SD_BUS_ARGS("as", lines, "a(tbut)", bounces),
                                 SD_BUS_RESULT("t", start_ns), method_schedule, SD_BUS_VTABLE_UNPRIVILEGED),
+        SD_BUS_METHOD_WITH_ARGS("Connect", SD_BUS_ARGS("s", output_line, "s", input_line), SD_BUS_NO_RESULT,
+                                method_connect, SD_BUS_VTABLE_UNPRIVILEGED),
+        SD_BUS_METHOD_WITH_ARGS("Disconnect", SD_BUS_ARGS("s", output_line, "s", input_line),
+                                SD_BUS_NO_RESULT, method_disconnect, SD_BUS_VTABLE_UNPRIVILEGED),
         SD_BUS_METHOD_WITH_ARGS("SetDeviceNak", SD_BUS_ARGS("u", bus, "q", address, "b", nak),
                                 SD_BUS_NO_RESULT, method_set_device_nak, SD_BUS_VTABLE_UNPRIVILEGED),
         SD_BUS_METHOD_WITH_ARGS("SetDeviceRaw", SD_BUS_ARGS("u", bus, "q", address, "s", quantity, "u", raw),

@@ -43,6 +43,10 @@ typedef struct SimLine {
         PbSimBounce *schedule;
         size_t schedule_n, schedule_next;
         uint64_t schedule_start_ns;
+
+        /* pb_sim_chip_connect(): the line whose pin level this line's pull follows. */
+        bool wired;
+        unsigned wire_source;
 } SimLine;
 
 struct SimChip {
@@ -133,15 +137,35 @@ static void request_report(SimRequest *r, bool value, uint64_t ts)
                 request_push_edge(r, value, ts);
 }
 
-/* Recomputes the pin level after a change of its inputs at time ts. */
-static void line_update(SimLine *l, uint64_t ts)
+static void line_update(SimChip *c, unsigned offset, uint64_t ts);
+
+/* The pin level of line `source` is now `level` (at ts): every line wired to it follows. The
+ * wires have no cycles (pb_sim_chip_connect() refuses them), so this ends. */
+static void chip_propagate(SimChip *c, unsigned source, uint64_t ts)
 {
+        bool level = c->lines[source].level;
+
+        for (unsigned i = 0; i < c->base.num_lines; i++) {
+                SimLine *t = &c->lines[i];
+
+                if (!t->wired || t->wire_source != source || t->pull == level)
+                        continue;
+                t->pull = level;
+                line_update(c, i, ts);
+        }
+}
+
+/* Recomputes the pin level after a change of its inputs at time ts. */
+static void line_update(SimChip *c, unsigned offset, uint64_t ts)
+{
+        SimLine *l = &c->lines[offset];
         SimRequest *r = l->request;
         bool level = line_compute_level(l);
 
         if (level == l->level)
                 return;
         l->level = level;
+        chip_propagate(c, offset, ts);
 
         if (!r || !request_is_input(r))
                 return;
@@ -260,7 +284,7 @@ static void chip_run_due(SimChip *c, uint64_t now)
                 if (w.is_bounce) {
                         l->bounce_done++;
                         l->pull = line_bouncing(l) ? !l->pull : l->bounce_final;
-                        line_update(l, t);
+                        line_update(c, w.line, t);
                         line_schedule_next(l);
                 } else {
                         l->debounce_deadline_ns = 0;
@@ -311,8 +335,11 @@ static void chip_push_info(SimChip *c, unsigned offset, PbInfoEventType type)
 }
 
 /* Applies settings to the line at request or reconfigure time, as gpiolib and gpio-sim do. */
-static void line_apply_settings(SimLine *l, const PbLineSettings *s)
+static void line_apply_settings(SimChip *c, unsigned offset, const PbLineSettings *s)
 {
+        SimLine *l = &c->lines[offset];
+        bool old_level = l->level;
+
         if (s->direction != PB_DIRECTION_AS_IS)
                 l->direction = s->direction;
         if (s->direction == PB_DIRECTION_OUTPUT)
@@ -321,11 +348,17 @@ static void line_apply_settings(SimLine *l, const PbLineSettings *s)
                 l->pull = true;
         else if (s->bias == PB_BIAS_PULL_DOWN)
                 l->pull = false;
+        /* A wire beats a bias: the line reads what the pin at the wire's other end carries. */
+        if (l->wired)
+                l->pull = c->lines[l->wire_source].level;
 
         /* A new configuration starts from the current level: no edge for it, no debounce running. */
         l->level = line_compute_level(l);
         l->debounce_deadline_ns = 0;
         l->request->value = l->level != s->active_low;
+        /* The lines wired to it see the change, with an edge. */
+        if (l->level != old_level)
+                chip_propagate(c, offset, monotonic_ns());
 }
 
 static int sim_get_line_info(PbChip *chip, unsigned offset, PbLineInfo *ret)
@@ -383,7 +416,7 @@ static int sim_request_line(PbChip *chip, unsigned offset, const PbLineSettings 
 
         l->request = r;
         snprintf(l->consumer, PB_NAME_MAX, "%s", consumer);
-        line_apply_settings(l, s);
+        line_apply_settings(c, offset, s);
         chip_push_info(c, offset, PB_INFO_REQUESTED);
         chip_arm_timer(c);
 
@@ -443,22 +476,22 @@ static int sim_req_set_value(PbRequest *req, bool value)
                 return -ENODEV;
         l = &r->chip->lines[req->offset];
         l->driven = value != req->settings.active_low;
-        line_update(l, monotonic_ns());
+        line_update(r->chip, req->offset, monotonic_ns());
+        /* A wired input may have started a debounce period. */
+        chip_arm_timer(r->chip);
         return 0;
 }
 
 static int sim_req_reconfigure(PbRequest *req, const PbLineSettings *s)
 {
         SimRequest *r = sim_request(req);
-        SimLine *l;
 
         if (!r->chip)
                 return -ENODEV;
         if (r->chip->no_debounce && s->debounce_us > 0)
                 return -EOPNOTSUPP;
-        l = &r->chip->lines[req->offset];
         req->settings = *s;
-        line_apply_settings(l, s);
+        line_apply_settings(r->chip, req->offset, s);
         chip_push_info(r->chip, req->offset, PB_INFO_RECONFIGURED);
         chip_arm_timer(r->chip);
         return 0;
@@ -485,6 +518,7 @@ static void sim_req_release(PbRequest *req)
 
         if (r->chip) {
                 SimLine *l = &r->chip->lines[req->offset];
+                bool old_level = l->level;
 
                 l->request = NULL;
                 l->consumer[0] = '\0';
@@ -493,6 +527,8 @@ static void sim_req_release(PbRequest *req)
                  * also through a later as-is request. */
                 l->driven = l->pull;
                 l->level = line_compute_level(l);
+                if (l->level != old_level)
+                        chip_propagate(r->chip, req->offset, monotonic_ns());
                 chip_push_info(r->chip, req->offset, PB_INFO_RELEASED);
                 chip_arm_timer(r->chip);
         }
@@ -649,7 +685,7 @@ int pb_sim_chip_set_input(PbChip *chip, unsigned offset, bool level)
         l = &c->lines[offset];
         line_cancel_bounces(l);
         l->pull = level;
-        line_update(l, monotonic_ns());
+        line_update(c, offset, monotonic_ns());
         chip_arm_timer(c);
         return 0;
 }
@@ -741,5 +777,65 @@ int pb_sim_chip_set_debounce_supported(PbChip *chip, bool supported)
         if (!c)
                 return -EOPNOTSUPP;
         c->no_debounce = !supported;
+        return 0;
+}
+
+int pb_sim_chip_connect(PbChip *chip, unsigned output, unsigned input)
+{
+        SimChip *c = sim_chip(chip);
+        SimLine *in;
+
+        if (!c)
+                return -EOPNOTSUPP;
+        if (output >= chip->num_lines || input >= chip->num_lines || output == input)
+                return -EINVAL;
+        in = &c->lines[input];
+        if (in->wired && in->wire_source != output)
+                return -EBUSY;
+        /* A loop would make a change go round for ever: refuse a wire from a line that
+         * already follows input. */
+        for (unsigned at = output; c->lines[at].wired;) {
+                at = c->lines[at].wire_source;
+                if (at == input)
+                        return -ELOOP;
+        }
+
+        chip_run_due(c, monotonic_ns());
+        in->wired = true;
+        in->wire_source = output;
+        in->pull = c->lines[output].level;
+        line_update(c, input, monotonic_ns());
+        chip_arm_timer(c);
+        return 0;
+}
+
+int pb_sim_chip_disconnect(PbChip *chip, unsigned output, unsigned input)
+{
+        SimChip *c = sim_chip(chip);
+        SimLine *in;
+
+        if (!c)
+                return -EOPNOTSUPP;
+        if (output >= chip->num_lines || input >= chip->num_lines)
+                return -EINVAL;
+        in = &c->lines[input];
+        if (!in->wired || in->wire_source != output)
+                return -ENOENT;
+        in->wired = false;
+        in->wire_source = 0;
+        return 0;
+}
+
+int pb_sim_chip_get_wire(PbChip *chip, unsigned input, unsigned *ret_output)
+{
+        SimChip *c = sim_chip(chip);
+
+        if (!c)
+                return -EOPNOTSUPP;
+        if (input >= chip->num_lines || !ret_output)
+                return -EINVAL;
+        if (!c->lines[input].wired)
+                return -ENOENT;
+        *ret_output = c->lines[input].wire_source;
         return 0;
 }

@@ -124,3 +124,31 @@ int pb_sim_chip_get_level(PbChip *chip, unsigned offset, bool *ret);
  * -EOPNOTSUPP (not a simulated chip).
  */
 int pb_sim_chip_set_debounce_supported(PbChip *chip, bool supported);
+
+/*
+ * Wires line `output` to line `input` of the same chip, as the loopback wire of
+ * a bench test does: from now on the outside level of input (what
+ * pb_sim_chip_set_input() sets) follows the pin level of output — at once, and
+ * at every change, with the timestamp of the change, so input's edges,
+ * debounce and reads behave as if a wire carried it. A wire beats a bias: a
+ * pull-up or pull-down requested on input does not change what it reads.
+ * Whatever sets output's pin level drives the wire: an output's value, or,
+ * while output drives nothing, its own outside level (SetInput, bounces).
+ * SetInput or a bounce on input still changes it, until output's level next
+ * changes. An output may drive many inputs; an input follows one output.
+ * Connecting the same pair again does nothing. Errors: -EOPNOTSUPP (not a
+ * simulated chip), -EINVAL (an offset, or output == input), -EBUSY (input is
+ * wired to another line), -ELOOP (output already follows input).
+ */
+int pb_sim_chip_connect(PbChip *chip, unsigned output, unsigned input);
+
+/*
+ * Takes the wire from output to input away; input keeps the level it last had
+ * until something else sets it. Errors: -EOPNOTSUPP, -EINVAL (an offset),
+ * -ENOENT (no such wire).
+ */
+int pb_sim_chip_disconnect(PbChip *chip, unsigned output, unsigned input);
+
+/* The line that input is wired to (pb_sim_chip_connect()), in *ret_output.
+ * Errors: -EOPNOTSUPP, -EINVAL, -ENOENT (input is not wired). */
+int pb_sim_chip_get_wire(PbChip *chip, unsigned input, unsigned *ret_output);

@@ -6,11 +6,14 @@ The `pinbus` package is the source tree's (bindings/python): meson puts it on PY
 importing pbharness puts it first on sys.path for a run by hand.
 """
 
+import os
+
 import pytest
 
 import pinbus
+from pbharness import BINDINGS_PYTHON
 from pbharness.bus import Pinbusd, PrivateBus
-from pbharness.cli import Cli
+from pbharness.cli import Cli, cli_env
 from pbharness.client import Client
 from pbharness.env import keep_log, report_logs
 
@@ -66,3 +69,31 @@ def cli(daemon):
 
 
 pytest_runtest_makereport = report_logs
+
+
+@pytest.fixture(scope="session")
+def package_metadata(tmp_path_factory):
+    """A directory holding the package's metadata (name, version, entry points) as pip or
+    meson install it (bindings/python/write-metadata.py, from pyproject.toml): with it and the
+    source tree on PYTHONPATH, gpiozero finds the `pinbus` pin factory."""
+    import importlib.util
+    import tomllib
+
+    spec = importlib.util.spec_from_file_location("write_metadata", BINDINGS_PYTHON / "write-metadata.py")
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    version = tomllib.loads((BINDINGS_PYTHON / "pyproject.toml").read_text())["project"]["version"]
+    d = tmp_path_factory.mktemp("metadata")
+    module.write(BINDINGS_PYTHON / "pyproject.toml", d / f"pinbus-{version}.dist-info")
+    return d
+
+
+@pytest.fixture
+def script_env(daemon, package_metadata) -> dict:
+    """The environment of a user's script run against the test's daemon: the package and its
+    metadata on PYTHONPATH (after PINBUS_TEST_PYTHONPATH, if set), the daemon's bus in
+    PINBUS_ADDRESS."""
+    extra = os.environ.get("PINBUS_TEST_PYTHONPATH")  # e.g. a gpiozero 2.x checkout to test against
+    return cli_env(PYTHONPATH=os.pathsep.join(filter(None, [extra, str(BINDINGS_PYTHON), str(package_metadata)])),
+                   PINBUS_ADDRESS=daemon.address,
+                   PYTHONUNBUFFERED="1")  # a script's print() reaches the test's pipe at once

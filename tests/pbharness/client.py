@@ -216,6 +216,10 @@ class Client:
     def bounce(self, name, final_level, transitions, span_us):
         self.call(ROOT, SIMULATOR, "Bounce", "sbut", name, final_level, transitions, span_us)
 
+    def connect(self, output_line, input_line):
+        """Simulator.Connect: input_line follows output_line's level, as a loopback wire."""
+        self.call(ROOT, SIMULATOR, "Connect", "ss", output_line, input_line)
+
     def schedule(self, lines, script):
         """Scripts lines' inputs: script is [(at_us, final_level, transitions, span_us)], each a Bounce
         starting at_us after the returned start (the daemon's CLOCK_MONOTONIC ns)."""

@@ -1471,6 +1471,115 @@ START_TEST(test_sim_set_input_runs_due_work_first)
 END_TEST
 
 /* A schedule in the past plays entirely at the next service, every edge at its written time. */
+/* Connect: an output drives a wired input, with an edge stamped at the change. */
+START_TEST(test_sim_wire_follows_output)
+{
+        PbLineSettings os = output_settings(PB_DRIVE_PUSH_PULL, false, false);
+        PbLineSettings is = input_settings(PB_EDGE_BOTH, false, 0);
+        PbRequest *out = req_new(17, &os, "led"), *in = req_new(27, &is, "button");
+        unsigned source = 0;
+        uint64_t t0, t1;
+
+        ck_assert_int_eq(pb_sim_chip_connect(ctx.chip, 17, 27), 0);
+        ck_assert_int_eq(pb_sim_chip_get_wire(ctx.chip, 27, &source), 0);
+        ck_assert_uint_eq(source, 17);
+        ck_assert_int_eq(pb_sim_chip_get_wire(ctx.chip, 17, &source), -ENOENT);
+
+        t0 = t_now_ns();
+        ck_assert_int_eq(pb_request_set_value(out, true), 0);
+        t1 = t_now_ns();
+        drain_request(in);
+        ck_assert_uint_eq(ctx.n_edges, 1);
+        check_edge(0, true, 1, 27);
+        ck_assert_uint_ge(ctx.edges[0].timestamp_ns, t0);
+        ck_assert_uint_le(ctx.edges[0].timestamp_ns, t1);
+        ck_assert(get_value(in));
+        ck_assert(get_level(27));
+
+        ck_assert_int_eq(pb_request_set_value(out, false), 0);
+        drain_request(in);
+        ck_assert_uint_eq(ctx.n_edges, 2);
+        check_edge(1, false, 2, 27);
+        ck_assert(!get_value(in));
+
+        /* A wire beats a bias: a pull-up on the input does not lift a driven-low wire. */
+        is.bias = PB_BIAS_PULL_UP;
+        ck_assert_int_eq(pb_request_reconfigure(in, &is), 0);
+        ck_assert(!get_value(in));
+
+        /* Releasing the output lets its pin float to its own (low) pull: no change. Connecting
+         * again is a no-op; after Disconnect the input keeps its level and follows nothing. */
+        ck_assert_int_eq(pb_sim_chip_connect(ctx.chip, 17, 27), 0);
+        ck_assert_int_eq(pb_request_set_value(out, true), 0);
+        ck_assert(get_value(in));
+        ck_assert_int_eq(pb_sim_chip_disconnect(ctx.chip, 17, 27), 0);
+        ck_assert_int_eq(pb_request_set_value(out, false), 0);
+        ck_assert(get_value(in));
+        ck_assert_int_eq(pb_sim_chip_disconnect(ctx.chip, 17, 27), -ENOENT);
+}
+END_TEST
+
+/* Connect takes the output's level at once; a free line's simulated level drives the wire too, and
+ * scheduled changes reach the input with their scheduled times; wires chain. */
+START_TEST(test_sim_wire_from_free_line)
+{
+        static const PbSimBounce script[] = {
+                { .at_us = 1000, .final_level = false, .transitions = 0, .span_us = 1000 },
+                { .at_us = 5000, .final_level = true, .transitions = 2, .span_us = 3000 },
+        };
+        PbLineSettings is = input_settings(PB_EDGE_BOTH, true, 0);
+        PbRequest *in;
+        uint64_t start = t_now_ns() - T_NSEC_PER_SEC;
+
+        set_input(17, true);
+        in = req_new(22, &is, "chained");
+        ck_assert_int_eq(pb_sim_chip_connect(ctx.chip, 17, 27), 0);
+        ck_assert(get_level(27));
+        ck_assert_int_eq(pb_sim_chip_connect(ctx.chip, 27, 22), 0);
+        drain_request(in);
+        /* 22 was low (value 1 with active-low); the wire lifts it: a falling logical edge. */
+        ck_assert_uint_eq(ctx.n_edges, 1);
+        check_edge(0, false, 1, 22);
+
+        ck_assert_int_eq(pb_sim_chip_schedule(ctx.chip, 17, script, ELEMENTSOF_T(script), start), 0);
+        settle(in, 1000);
+        drain_request(in);
+        /* 17: low at 2 ms, then high, low, high at 6, 7, 8 ms, through 27 to 22. */
+        ck_assert_uint_eq(ctx.n_edges, 5);
+        ck_assert_uint_eq(ctx.edges[1].timestamp_ns, start + 2000000);
+        ck_assert_uint_eq(ctx.edges[4].timestamp_ns, start + 8000000);
+        check_edge(1, true, 2, 22);
+        check_edge(4, false, 5, 22);
+        ck_assert(get_level(22));
+}
+END_TEST
+
+START_TEST(test_sim_wire_errors)
+{
+        unsigned source;
+
+        ck_assert_int_eq(pb_sim_chip_connect(NULL, 17, 27), -EOPNOTSUPP);
+        ck_assert_int_eq(pb_sim_chip_disconnect(NULL, 17, 27), -EOPNOTSUPP);
+        ck_assert_int_eq(pb_sim_chip_get_wire(NULL, 27, &source), -EOPNOTSUPP);
+        ck_assert_int_eq(pb_sim_chip_connect(ctx.chip, 17, 17), -EINVAL);
+        ck_assert_int_eq(pb_sim_chip_connect(ctx.chip, 58, 17), -EINVAL);
+        ck_assert_int_eq(pb_sim_chip_connect(ctx.chip, 17, 58), -EINVAL);
+        ck_assert_int_eq(pb_sim_chip_disconnect(ctx.chip, 17, 58), -EINVAL);
+        ck_assert_int_eq(pb_sim_chip_get_wire(ctx.chip, 58, &source), -EINVAL);
+        ck_assert_int_eq(pb_sim_chip_get_wire(ctx.chip, 27, NULL), -EINVAL);
+
+        ck_assert_int_eq(pb_sim_chip_connect(ctx.chip, 17, 27), 0);
+        ck_assert_int_eq(pb_sim_chip_connect(ctx.chip, 18, 27), -EBUSY);
+        ck_assert_int_eq(pb_sim_chip_connect(ctx.chip, 27, 17), -ELOOP);
+        ck_assert_int_eq(pb_sim_chip_connect(ctx.chip, 27, 22), 0);
+        ck_assert_int_eq(pb_sim_chip_connect(ctx.chip, 22, 17), -ELOOP);
+        ck_assert_int_eq(pb_sim_chip_connect(ctx.chip, 17, 22), -EBUSY);
+        ck_assert_int_eq(pb_sim_chip_disconnect(ctx.chip, 18, 27), -ENOENT);
+        ck_assert_int_eq(pb_sim_chip_disconnect(ctx.chip, 17, 27), 0);
+        ck_assert_int_eq(pb_sim_chip_connect(ctx.chip, 22, 17), 0);
+}
+END_TEST
+
 START_TEST(test_sim_schedule)
 {
         static const PbSimBounce script[] = {
@@ -1834,6 +1943,9 @@ static Suite *simulator_suite(void)
         tcase_add_test(tc, test_sim_bounce_replaces_bounce);
         tcase_add_test(tc, test_sim_set_input_runs_due_work_first);
         tcase_add_test(tc, test_sim_schedule);
+        tcase_add_test(tc, test_sim_wire_follows_output);
+        tcase_add_test(tc, test_sim_wire_from_free_line);
+        tcase_add_test(tc, test_sim_wire_errors);
         tcase_add_test(tc, test_sim_schedule_errors);
         tcase_add_test(tc, test_sim_close_with_live_request);
         tcase_add_test(tc, test_sim_null_arguments);

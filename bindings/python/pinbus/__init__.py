@@ -15,8 +15,11 @@ are :class:`PinbusError` subclasses carrying the D-Bus error name. See
 :class:`Pinbus` for event-driven use (:meth:`Line.on_edge`, :meth:`Pinbus.run`).
 """
 
-from .client import BUS_NAME, Button, Chip, Line, Output, Pinbus, Sensor, Subscription
-from .errors import (
+#: The package's version (bindings/python/pyproject.toml and meson.build give the same).
+__version__ = "0.1.0"
+
+from .client import BUS_NAME, Button, Chip, Line, Output, Pinbus, Sensor, Subscription  # noqa: E402
+from .errors import (  # noqa: E402
     AccessDenied,
     DeviceIOError,
     InvalidArgs,
@@ -29,6 +32,7 @@ from .errors import (
 )
 
 __all__ = [
+    "__version__",
     "BUS_NAME",
     "Pinbus",
     "Chip",

@@ -24,6 +24,7 @@ from typing import Any
 import dbus
 import dbus.bus
 import dbus.exceptions
+import dbus.mainloop
 from dbus.mainloop.glib import DBusGMainLoop
 
 from . import errors
@@ -529,6 +530,9 @@ class Pinbus:
         address: a D-Bus address (``"unix:path=/run/x/bus"``) to connect to
             instead of the system bus.
         session: connect to the session bus instead of the system bus.
+        main_loop: attach the connection to GLib's default main context, for
+            signals (on_edge, ...) and :meth:`run`. False: calls only, but from
+            any thread (dbus-python's GLib integration is not thread-safe).
 
     Each Pinbus has its own bus connection, so its claims are its own: they end
     when it is closed (:meth:`close`, a ``with`` block, or process exit).
@@ -547,10 +551,13 @@ class Pinbus:
             pb.run()
     """
 
-    def __init__(self, address: str | None = None, session: bool = False):
+    def __init__(self, address: str | None = None, session: bool = False, main_loop: bool = True):
         # A GLib main loop integration on every connection: dbus-python needs one
         # to deliver signals. It only dispatches while a GLib loop runs (run()).
-        mainloop = DBusGMainLoop(set_as_default=False)
+        # Without (main_loop=False) the connection only makes calls, and may make
+        # them from any thread: pinbus.gpiozero and pinbus.machine call on one
+        # such and get their signals on another, confined to their event thread.
+        mainloop = DBusGMainLoop(set_as_default=False) if main_loop else dbus.mainloop.NULL_MAIN_LOOP
         if address:
             target = address
         else:
