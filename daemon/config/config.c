@@ -3,8 +3,10 @@
 /*
  * inih does the INI parsing; this file adds what inih (as Debian builds it)
  * does not offer: line numbers, a notice when a section starts, '#' inline
- * comments, and all syntax errors rather than the first. All come from
- * wrapping inih's line reader, which records what it hands out:
+ * comments, and all syntax errors rather than the first. The file is read
+ * whole first (config/file.h: a regular file only, never a FIFO or a device
+ * that would block or never end), and inih is given its lines by a reader,
+ * which records what it hands out:
  *  - each file line's number and kind (blank or comment, section header,
  *    anything else), so the handler knows the line of the key it is given
  *    and lines that reached no handler call are syntax errors;
@@ -20,6 +22,7 @@
 #include <sys/stat.h>
 
 #include "config/config.h"
+#include "config/file.h"
 #include "gpio/line-spec.h"
 #include "util/duration.h"
 #include "util/strv.h"
@@ -44,7 +47,10 @@ typedef struct FileLine {
 typedef struct Parser {
         Config *config;
         const char *path;
-        FILE *f;
+        const char *data; /* the whole file */
+        size_t size;
+        size_t pos; /* where the next line starts */
+        bool oom;   /* the reader ran out of memory */
         char ***errors;
         unsigned lineno; /* file line of the text the reader returned last */
         FileLine *lines; /* by file line number - 1 */
@@ -136,8 +142,9 @@ static LineKind classify_line(Parser *p, char *str, int num)
 static char *config_reader(char *str, int num, void *stream)
 {
         Parser *p = stream;
+        const char *line, *nl;
         FileLine *n;
-        size_t len;
+        size_t len, room = (size_t)num - 1;
 
         if (p->marker_pending) {
                 p->marker_pending = false;
@@ -145,28 +152,32 @@ static char *config_reader(char *str, int num, void *stream)
                 return str;
         }
 
-        if (!fgets(str, num, p->f))
+        if (p->pos >= p->size)
                 return NULL;
+        line = p->data + p->pos;
+        nl = memchr(line, '\n', p->size - p->pos);
+        len = nl ? (size_t)(nl - line) + 1 : p->size - p->pos; /* with its '\n' */
+        p->pos += len;
         p->lineno++;
 
         n = realloc(p->lines, p->lineno * sizeof(FileLine));
-        if (!n)
+        if (!n) {
+                p->oom = true;
                 return NULL;
+        }
         p->lines = n;
         p->n_lines = p->lineno;
         n[p->lineno - 1] = (FileLine){};
 
-        len = strlen(str);
-        if (len > 0 && str[len - 1] != '\n' && !feof(p->f)) {
-                int ch;
-
+        /* What fgets() into str would split: room for num - 2 characters and the '\n'. */
+        if (len > room || (!nl && len == room)) {
                 parser_error(p, p->lineno, "line is longer than %d characters", num - 2);
-                while ((ch = fgetc(p->f)) != EOF && ch != '\n')
-                        ;
                 snprintf(str, (size_t)num, "\n");
                 n[p->lineno - 1].kind = LINE_SKIPPED;
                 return str;
         }
+        memcpy(str, line, len);
+        str[len] = '\0';
 
         n[p->lineno - 1].kind = classify_line(p, str, num);
         return str;
@@ -548,9 +559,8 @@ static int config_handler(void *user, const char *section, const char *name, con
 
 int config_parse_file(Config *c, const char *path, char ***errors)
 {
-        _cleanup_fclose_ FILE *f = NULL;
-        size_t n_before = strv_length(*errors);
-        struct stat st;
+        _cleanup_free_ char *data = NULL, *error = NULL;
+        size_t n_before = strv_length(*errors), size = 0;
         Parser p = {
                 .config = c,
                 .path = path,
@@ -558,30 +568,24 @@ int config_parse_file(Config *c, const char *path, char ***errors)
         };
         int r;
 
-        f = fopen(path, "re");
-        if (!f) {
-                r = -errno;
-                (void)strv_extendf(errors, "%s: cannot open: %s", path, strerror(-r));
+        r = config_read_file(path, CONFIG_FILE_MAX, &data, &size, &error);
+        if (r < 0) {
+                if (error)
+                        (void)strv_consume(errors, TAKE_PTR(error));
                 return r;
         }
-        if (fstat(fileno(f), &st) < 0 || S_ISDIR(st.st_mode)) {
-                (void)strv_extendf(errors, "%s: cannot read: %s", path,
-                                   strerror(S_ISDIR(st.st_mode) ? EISDIR : errno));
-                return -EISDIR;
-        }
-        p.f = f;
+        p.data = data;
+        p.size = size;
 
         /* The handler reports its own errors and never fails for them: what inih returns
          * besides is a syntax error or an allocation failure. */
         r = ini_parse_stream(config_reader, &p, config_handler, &p);
         free(p.last_key);
         strv_free(p.keys);
-        if (r == -2 || (r >= 0 && !feof(f) && !ferror(f))) {
+        if (r == -2 || p.oom || (r >= 0 && p.pos < p.size)) {
                 free(p.lines);
                 return -ENOMEM;
         }
-        if (ferror(f))
-                (void)strv_extendf(errors, "%s: read error", path);
 
         /* Lines that should have reached the handler but did not are what inih refused. */
         for (size_t i = 0; i < p.n_lines; i++)

@@ -2,11 +2,14 @@
 
 #include <fcntl.h>
 #include <ini.h>
+#include <stdarg.h>
 #include <sys/stat.h>
 
+#include "config/file.h"
 #include "config/state.h"
 #include "gpio/types.h"
 #include "log.h"
+#include "util/strv.h"
 
 typedef struct StateEntry {
         char *name;
@@ -23,7 +26,11 @@ struct StateStore {
         bool failing; /* the last write failed (and was logged) */
         uint64_t last_write_us;
         sd_event_source *timer;
+        char **warnings; /* what loading found wrong, as "<file>:<line>: <message>" */
 };
+
+/* Largest state file read, in bytes (100k outputs take about 3 MB). */
+#define STATE_FILE_MAX (64 * 1024 * 1024)
 
 static StateEntry *store_find(StateStore *s, const char *name)
 {
@@ -55,9 +62,59 @@ static int store_put(StateStore *s, const char *name, bool value, bool *ret_chan
         return 0;
 }
 
+/* Reading the state file: inih is given the lines of the file, read whole. */
+typedef struct Loader {
+        StateStore *store;
+        const char *data;
+        size_t size;
+        size_t pos;
+        unsigned lineno;
+        bool oom;
+} Loader;
+
+static void load_warning(Loader *l, unsigned lineno, const char *format, ...) _printf_(3, 4);
+
+static void load_warning(Loader *l, unsigned lineno, const char *format, ...)
+{
+        _cleanup_free_ char *msg = NULL, *escaped = NULL;
+        va_list ap;
+        int r;
+
+        va_start(ap, format);
+        r = vasprintf(&msg, format, ap);
+        va_end(ap);
+        if (r < 0 || !(escaped = config_escape(msg)))
+                return;
+        if (strv_extendf(&l->store->warnings, "%s:%u: %s", l->store->path, lineno, escaped) < 0)
+                l->oom = true;
+}
+
+static char *load_reader(char *str, int num, void *stream)
+{
+        Loader *l = stream;
+        const char *line, *nl;
+        size_t len;
+
+        if (l->pos >= l->size)
+                return NULL;
+        line = l->data + l->pos;
+        nl = memchr(line, '\n', l->size - l->pos);
+        len = nl ? (size_t)(nl - line) + 1 : l->size - l->pos;
+        l->pos += len;
+        l->lineno++;
+        if (len > (size_t)num - 1) {
+                load_warning(l, l->lineno, "line is longer than %d characters; ignored", num - 2);
+                snprintf(str, (size_t)num, "\n");
+                return str;
+        }
+        memcpy(str, line, len);
+        str[len] = '\0';
+        return str;
+}
+
 static int load_handler(void *user, const char *section, const char *key, const char *value)
 {
-        StateStore *s = user;
+        Loader *l = user;
         const char *name = startswith(section, "output ");
         bool changed;
         int b;
@@ -65,22 +122,43 @@ static int load_handler(void *user, const char *section, const char *key, const 
         if (!name || !streq(key, "value"))
                 return 1; /* written by a newer pinbusd: skip */
         b = pb_parse_boolean(value);
-        if (b < 0)
+        if (b < 0) {
+                load_warning(l, l->lineno, "invalid value '%s' for [%s]; entry ignored", value, section);
+                return 1;
+        }
+        if (store_put(l->store, name, b, &changed) < 0) {
+                l->oom = true;
                 return 0;
-        return store_put(s, name, b, &changed) >= 0;
+        }
+        return 1;
 }
 
 static void store_load(StateStore *s)
 {
-        int r = ini_parse(s->path, load_handler, s);
+        _cleanup_free_ char *data = NULL, *error = NULL;
+        Loader l = { .store = s };
+        size_t size = 0;
+        int r;
 
-        if (r == -1) {
-                if (errno != ENOENT)
-                        log_warning("Cannot read saved output state %s: %s; starting without it", s->path,
-                                    strerror(errno));
-        } else if (r != 0)
-                log_warning("%s:%d: malformed saved output state; entries after it may be missing", s->path,
-                            r);
+        r = config_read_file(s->path, STATE_FILE_MAX, &data, &size, &error);
+        if (r == -ENOENT)
+                return;
+        if (r < 0) {
+                log_warning("Cannot read saved output state: %s; starting without it",
+                            error ?: strerror(-r));
+                if (error)
+                        (void)strv_consume(&s->warnings, TAKE_PTR(error));
+                return;
+        }
+        l.data = data;
+        l.size = size;
+        r = ini_parse_stream(load_reader, &l, load_handler, &l);
+        if (r > 0)
+                load_warning(&l, (unsigned)r, "malformed line; ignored");
+        for (char **w = s->warnings; w && *w; w++)
+                log_warning("%s", *w);
+        if (l.oom)
+                log_warning("%s: out of memory while loading; entries after it may be missing", s->path);
 }
 
 static int write_file(StateStore *s)
@@ -204,6 +282,11 @@ int state_store_get_output(StateStore *s, const char *name, bool *ret)
         return 0;
 }
 
+char *const *state_store_get_warnings(StateStore *s)
+{
+        return s->warnings;
+}
+
 const char *state_store_get_path(StateStore *s)
 {
         return s->path;
@@ -239,6 +322,7 @@ StateStore *state_store_free(StateStore *s)
         for (size_t i = 0; i < s->n_entries; i++)
                 free(s->entries[i].name);
         free(s->entries);
+        strv_free(s->warnings);
         free(s->dir);
         free(s->path);
         free(s);

@@ -28,8 +28,10 @@ typedef struct StateStore StateStore;
 
 /*
  * Opens the store kept in dir (which need not exist yet: it is created on the
- * first write) and loads what it holds. An unreadable or malformed file is
- * logged and treated as empty. event is used for deferred writes; the store
+ * first write) and loads what it holds. A file that is not a regular file (a FIFO,
+ * a device, a directory: refused before anything is read) or cannot be read is
+ * logged and treated as empty; a malformed entry is logged and ignored (see
+ * state_store_get_warnings()). event is used for deferred writes; the store
  * takes a reference. Errors: -ENOMEM.
  */
 int state_store_new(sd_event *event, const char *dir, StateStore **ret);
@@ -46,6 +48,11 @@ int state_store_set_output(StateStore *s, const char *name, bool value);
 
 /* Writes the file now if anything changed since the last write. Returns 0 or a negative errno. */
 int state_store_flush(StateStore *s);
+
+/* What loading found wrong in the state file (an unreadable or non-regular file, a line that
+ * is not text, a bad value), as "<file>:<line>: <message>" strings, each also logged as a
+ * warning; NULL if nothing. Owned by the store. */
+char *const *state_store_get_warnings(StateStore *s);
 
 /* The path of the state file, owned by the store. */
 const char *state_store_get_path(StateStore *s);

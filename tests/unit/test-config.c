@@ -3,6 +3,9 @@
 /* The configuration parser (daemon/config/config.h): config_load(), config_parse_file(), config_validate().
  */
 
+#include <sys/stat.h>
+#include <unistd.h>
+
 #include "config/config.h"
 #include "test-util.h"
 #include "util/strv.h"
@@ -467,6 +470,76 @@ START_TEST(test_main_path_is_directory)
         ck_assert_ptr_null(c);
         ck_assert_uint_ge(strv_length(errors), 1);
         ck_assert_msg(strstr(errors[0], path), "%s", errors[0]);
+}
+END_TEST
+
+START_TEST(test_fifo_is_refused)
+{
+        /* A FIFO is not read (it would block until a writer comes): a named error at once. */
+        char *path = tpath("pinbus.conf");
+        char **errors;
+
+        ck_assert_int_eq(mkfifo(path, 0644), 0);
+        errors = load_errors(path);
+        ck_assert_msg(strstr(errors[0], path) && strstr(errors[0], "not a regular file") &&
+                              strstr(errors[0], "FIFO"),
+                      "%s", errors[0]);
+}
+END_TEST
+
+START_TEST(test_fifo_in_dropin_dir_is_refused)
+{
+        char *path = write_conf("pinbus.conf", "[output porch]\nline = GPIO27\n");
+        char *fifo;
+        char **errors;
+
+        make_dir("pinbus.conf.d");
+        fifo = tpath("pinbus.conf.d/10-fifo.conf");
+        ck_assert_int_eq(mkfifo(fifo, 0644), 0);
+        errors = load_errors(path);
+        ck_assert_uint_eq(strv_length(errors), 1);
+        ck_assert_msg(strstr(errors[0], fifo) && strstr(errors[0], "not a regular file"), "%s", errors[0]);
+}
+END_TEST
+
+START_TEST(test_symlink_to_dev_zero_is_refused)
+{
+        char *path = tpath("pinbus.conf");
+        char **errors;
+
+        ck_assert_int_eq(symlink("/dev/zero", path), 0);
+        errors = load_errors(path);
+        ck_assert_msg(strstr(errors[0], path) && strstr(errors[0], "not a regular file") &&
+                              strstr(errors[0], "character device"),
+                      "%s", errors[0]);
+}
+END_TEST
+
+START_TEST(test_directory_in_dropin_dir_is_refused)
+{
+        char *path = write_conf("pinbus.conf", "[output porch]\nline = GPIO27\n");
+        char **errors;
+
+        make_dir("pinbus.conf.d");
+        make_dir("pinbus.conf.d/10-dir.conf");
+        errors = load_errors(path);
+        ck_assert_uint_eq(strv_length(errors), 1);
+        ck_assert_msg(strstr(errors[0], "10-dir.conf") && strstr(errors[0], "directory"), "%s", errors[0]);
+}
+END_TEST
+
+START_TEST(test_symlink_to_regular_file_is_read)
+{
+        char *target = write_conf("real.conf", "[output porch]\nline = GPIO27\n");
+        char *path = tpath("pinbus.conf");
+        Config *c = NULL;
+        char **errors = NULL;
+
+        ck_assert_int_eq(symlink(target, path), 0);
+        ck_assert_int_eq(config_load(path, true, &c, &errors), 0);
+        ck_assert_ptr_null(errors);
+        ck_assert_uint_eq(c->n_outputs, 1);
+        config_free(c);
 }
 END_TEST
 
@@ -1312,6 +1385,11 @@ static Suite *config_suite(void)
         tcase_add_test(tc, test_missing_required);
         tcase_add_test(tc, test_parse_file_missing);
         tcase_add_test(tc, test_main_path_is_directory);
+        tcase_add_test(tc, test_fifo_is_refused);
+        tcase_add_test(tc, test_fifo_in_dropin_dir_is_refused);
+        tcase_add_test(tc, test_symlink_to_dev_zero_is_refused);
+        tcase_add_test(tc, test_directory_in_dropin_dir_is_refused);
+        tcase_add_test(tc, test_symlink_to_regular_file_is_read);
         suite_add_tcase(s, tc);
 
         tc = tcase_create("errors");

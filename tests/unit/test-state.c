@@ -3,7 +3,9 @@
 /* The persistent output state (daemon/config/state.h). */
 
 #include <ini.h>
+#include <sys/stat.h>
 #include <systemd/sd-event.h>
+#include <unistd.h>
 
 #include "config/state.h"
 #include "test-util.h"
@@ -414,6 +416,40 @@ START_TEST(test_unreadable_state_is_empty)
 }
 END_TEST
 
+START_TEST(test_fifo_state_is_empty)
+{
+        /* A FIFO would block the read (and READY) forever: refused at once, the store starts empty. */
+        char *path = t_path(tmpdir, "outputs");
+        StateStore *s;
+
+        ck_assert_int_eq(mkfifo(path, 0644), 0);
+        s = store_new(tmpdir);
+        ck_assert_int_eq(store_get(s, "a"), -1);
+        ck_assert_ptr_nonnull(state_store_get_warnings(s));
+        ck_assert_msg(strstr(state_store_get_warnings(s)[0], "outputs: not a regular file (a FIFO)"), "%s",
+                      state_store_get_warnings(s)[0]);
+        state_store_free(s);
+        free(path);
+}
+END_TEST
+
+START_TEST(test_dev_zero_state_is_empty)
+{
+        char *path = t_path(tmpdir, "outputs");
+        StateStore *s;
+
+        ck_assert_int_eq(symlink("/dev/zero", path), 0);
+        s = store_new(tmpdir);
+        ck_assert_int_eq(store_get(s, "a"), -1);
+        ck_assert_ptr_nonnull(state_store_get_warnings(s));
+        ck_assert_msg(
+                strstr(state_store_get_warnings(s)[0], "outputs: not a regular file (a character device)"),
+                "%s", state_store_get_warnings(s)[0]);
+        state_store_free(s);
+        free(path);
+}
+END_TEST
+
 START_TEST(test_unwritable_dir)
 {
         char *file = t_path(tmpdir, "file");
@@ -470,6 +506,8 @@ static Suite *state_suite(void)
         tcase_add_test(tc, test_garbage_file);
         tcase_add_test(tc, test_unknown_entries_ignored);
         tcase_add_test(tc, test_unreadable_state_is_empty);
+        tcase_add_test(tc, test_fifo_state_is_empty);
+        tcase_add_test(tc, test_dev_zero_state_is_empty);
         tcase_add_test(tc, test_unwritable_dir);
         tcase_add_test(tc, test_free_null);
         suite_add_tcase(s, tc);
