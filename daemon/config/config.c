@@ -46,7 +46,7 @@ typedef struct FileLine {
 
 typedef struct Parser {
         Config *config;
-        const char *path;
+        const char *path; /* escaped, for messages and sources */
         const char *data; /* the whole file */
         size_t size;
         size_t pos; /* where the next line starts */
@@ -69,7 +69,7 @@ static void parser_error(Parser *p, unsigned lineno, const char *format, ...) _p
 
 static void parser_error(Parser *p, unsigned lineno, const char *format, ...)
 {
-        _cleanup_free_ char *msg = NULL;
+        _cleanup_free_ char *msg = NULL, *escaped = NULL;
         va_list ap;
         int r;
 
@@ -80,7 +80,11 @@ static void parser_error(Parser *p, unsigned lineno, const char *format, ...)
         va_end(ap);
         if (r < 0)
                 return;
-        (void)strv_extendf(p->errors, "%s:%u: %s", p->path, lineno, msg);
+        /* Names and values are echoed: a \r or an ESC in them must not reach a terminal. */
+        escaped = config_escape(msg);
+        if (!escaped)
+                return;
+        (void)strv_extendf(p->errors, "%s:%u: %s", p->path, lineno, escaped);
         if (strv_length(*p->errors) == CONFIG_ERRORS_MAX)
                 (void)strv_extendf(p->errors, "%s: too many errors, giving up", p->path);
 }
@@ -104,6 +108,15 @@ static bool rest_is_empty(const char *s)
         return *s == '\0' || *s == ';' || *s == '#';
 }
 
+/* A header line, good or bad: the previous section has ended, and its keys go nowhere. */
+static void parser_end_section(Parser *p)
+{
+        p->section_ignored = true;
+        p->output = NULL;
+        p->button = NULL;
+        p->sensor = NULL;
+}
+
 /* Classifies the line just read, reports what only the reader can see, and
  * returns the text inih should get for it. */
 static LineKind classify_line(Parser *p, char *str, int num)
@@ -119,10 +132,7 @@ static LineKind classify_line(Parser *p, char *str, int num)
                 return LINE_OTHER;
 
         /* A header: whatever follows, the previous section has ended. */
-        p->section_ignored = true;
-        p->output = NULL;
-        p->button = NULL;
-        p->sensor = NULL;
+        parser_end_section(p);
         end = strchr(s, ']');
         if (!end) {
                 parser_error(p, p->lineno, "section header without ']'");
@@ -168,6 +178,27 @@ static char *config_reader(char *str, int num, void *stream)
         p->lines = n;
         p->n_lines = p->lineno;
         n[p->lineno - 1] = (FileLine){};
+
+        /* A NUL or control byte: the line is not text, and nothing of it reaches inih (a
+         * NUL would end the line early there). A header's section has ended all the same. */
+        {
+                _cleanup_free_ char *msg = NULL;
+
+                if (config_check_text(line, nl ? len - 1 : len, &msg) < 0) {
+                        p->oom = true;
+                        return NULL;
+                }
+                if (msg) {
+                        parser_error(p, p->lineno, "%s", msg);
+                        /* It may have been a header ("\0[output a]"): keys after it belong
+                         * to no section rather than to the one before. */
+                        if (memchr(line, '[', len))
+                                parser_end_section(p);
+                        snprintf(str, (size_t)num, "\n");
+                        n[p->lineno - 1].kind = LINE_SKIPPED;
+                        return str;
+                }
+        }
 
         /* What fgets() into str would split: room for num - 2 characters and the '\n'. */
         if (len > room || (!nl && len == room)) {
@@ -517,12 +548,13 @@ static int config_handler(void *user, const char *section, const char *name, con
                 return 1;
         }
 
+        /* Keys after a refused header belong to no section: not checked, not reported. */
+        if (p->section_ignored)
+                return 1;
         if (isempty(section)) {
                 parser_error(p, p->lineno, "key '%s' is outside of any section", name);
                 return 1;
         }
-        if (p->section_ignored)
-                return 1;
 
         if (strv_contains(p->keys, name)) {
                 if (p->last_key && streq(p->last_key, name))
@@ -559,14 +591,18 @@ static int config_handler(void *user, const char *section, const char *name, con
 
 int config_parse_file(Config *c, const char *path, char ***errors)
 {
-        _cleanup_free_ char *data = NULL, *error = NULL;
+        _cleanup_free_ char *data = NULL, *error = NULL, *escaped_path = NULL;
         size_t n_before = strv_length(*errors), size = 0;
         Parser p = {
                 .config = c,
-                .path = path,
                 .errors = errors,
         };
         int r;
+
+        escaped_path = config_escape(path);
+        if (!escaped_path)
+                return -ENOMEM;
+        p.path = escaped_path;
 
         r = config_read_file(path, CONFIG_FILE_MAX, &data, &size, &error);
         if (r < 0) {

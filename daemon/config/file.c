@@ -169,3 +169,24 @@ char *config_escape(const char *s)
 {
         return config_escape_n(s, strlen(s));
 }
+
+int config_check_text(const char *s, size_t n, char **ret)
+{
+        _cleanup_free_ char *c = NULL, *line = NULL;
+        const char *bad = config_find_control(s, n);
+        size_t shown = n > 60 ? 60 : n;
+
+        *ret = NULL;
+        if (!bad)
+                return 0;
+        c = config_escape_n(bad, 1);
+        line = config_escape_n(s, shown);
+        if (!c || !line ||
+            asprintf(ret, "%s%s at column %zu in \"%s%s\": the file must be text",
+                     *bad ? "control character " : "NUL byte ", *bad ? c : "(\\x00)", (size_t)(bad - s) + 1,
+                     line, shown < n ? "..." : "") < 0) {
+                *ret = NULL;
+                return -ENOMEM;
+        }
+        return 0;
+}

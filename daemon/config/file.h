@@ -39,3 +39,11 @@ char *config_escape_n(const char *s, size_t n);
 
 /* config_escape_n() of a NUL-terminated string. */
 char *config_escape(const char *s);
+
+/*
+ * If the line of n bytes at s (without its '\n') holds a byte that is not text (as
+ * config_find_control()), returns a message naming it and its column, e.g. "NUL byte at
+ * column 3 in \"ab\\x00c\"" or "control character \\x1b at column 9 in ...", with the line
+ * (its first 60 bytes) escaped; *ret is NULL if the line is text. Returns 0 or -ENOMEM.
+ */
+int config_check_text(const char *s, size_t n, char **ret);

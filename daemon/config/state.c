@@ -69,6 +69,7 @@ typedef struct Loader {
         size_t size;
         size_t pos;
         unsigned lineno;
+        bool ignoring; /* after a refused line that may have been a header: values go nowhere */
         bool oom;
 } Loader;
 
@@ -102,6 +103,23 @@ static char *load_reader(char *str, int num, void *stream)
         len = nl ? (size_t)(nl - line) + 1 : l->size - l->pos;
         l->pos += len;
         l->lineno++;
+        {
+                _cleanup_free_ char *msg = NULL;
+
+                if (config_check_text(line, nl ? len - 1 : len, &msg) < 0) {
+                        l->oom = true;
+                        return NULL;
+                }
+                if (msg) {
+                        load_warning(l, l->lineno, "%s; line ignored", msg);
+                        if (memchr(line, '[', len))
+                                l->ignoring = true;
+                        snprintf(str, (size_t)num, "\n");
+                        return str;
+                }
+        }
+        if (memchr(line, '[', len))
+                l->ignoring = false;
         if (len > (size_t)num - 1) {
                 load_warning(l, l->lineno, "line is longer than %d characters; ignored", num - 2);
                 snprintf(str, (size_t)num, "\n");
@@ -119,8 +137,8 @@ static int load_handler(void *user, const char *section, const char *key, const 
         bool changed;
         int b;
 
-        if (!name || !streq(key, "value"))
-                return 1; /* written by a newer pinbusd: skip */
+        if (l->ignoring || !name || !streq(key, "value"))
+                return 1; /* after a refused header, or written by a newer pinbusd: skip */
         b = pb_parse_boolean(value);
         if (b < 0) {
                 load_warning(l, l->lineno, "invalid value '%s' for [%s]; entry ignored", value, section);

@@ -450,6 +450,89 @@ START_TEST(test_dev_zero_state_is_empty)
 }
 END_TEST
 
+/* Writes n bytes (NULs allowed) to path. */
+static void write_bytes(const char *path, const char *data, size_t n)
+{
+        FILE *f = fopen(path, "we");
+
+        ck_assert_ptr_nonnull(f);
+        ck_assert_uint_eq(fwrite(data, 1, n, f), n);
+        ck_assert_int_eq(fclose(f), 0);
+}
+
+/* Whether one of the store's warnings starts with "<state file>:<line>: " and contains sub. */
+static bool has_warning(StateStore *s, unsigned line, const char *sub)
+{
+        char *prefix = NULL;
+        bool found = false;
+
+        ck_assert_int_ge(asprintf(&prefix, "%s:%u: ", state_store_get_path(s), line), 0);
+        for (char *const *w = state_store_get_warnings(s); w && *w; w++) {
+                if (strncmp(*w, prefix, strlen(prefix)) == 0 && strstr(*w, sub))
+                        found = true;
+                for (const char *c = *w; *c; c++)
+                        ck_assert_msg((unsigned char)*c >= 0x20 && *c != 0x7f, "raw control byte in %s", *w);
+        }
+        if (!found)
+                for (char *const *w = state_store_get_warnings(s); w && *w; w++)
+                        fprintf(stderr, "    %s\n", *w);
+        free(prefix);
+        return found;
+}
+
+START_TEST(test_nul_after_value_is_not_off)
+{
+        /* "value = on\0": inih would see "on" cut short or the line dropped; it must not restore
+         * the output off. The entry is ignored, with a warning naming file:line. */
+        static const char text[] = "[output a]\nvalue = on\0\n[output b]\nvalue = on\n";
+        char *path = t_path(tmpdir, "outputs");
+        StateStore *s;
+
+        write_bytes(path, text, sizeof(text) - 1);
+        s = store_new(tmpdir);
+        ck_assert_int_eq(store_get(s, "a"), -1);
+        ck_assert_int_eq(store_get(s, "b"), 1);
+        ck_assert(has_warning(s, 2, "NUL byte"));
+        state_store_free(s);
+        free(path);
+}
+END_TEST
+
+START_TEST(test_control_bytes_in_state)
+{
+        static const char text[] = "[output \x1b[31ma]\nvalue = on\n[output b]\nvalue = o\rff\n"
+                                   "\0[output c]\nvalue = on\n[output d]\nvalue = off\n";
+        char *path = t_path(tmpdir, "outputs");
+        StateStore *s;
+
+        write_bytes(path, text, sizeof(text) - 1);
+        s = store_new(tmpdir);
+        ck_assert(has_warning(s, 1, "control character \\x1b"));
+        ck_assert(has_warning(s, 4, "control character \\r"));
+        ck_assert(has_warning(s, 5, "NUL byte"));
+        ck_assert_int_eq(store_get(s, "b"), -1);
+        /* The value after the refused [output c] header belongs to no output. */
+        ck_assert_int_eq(store_get(s, "c"), -1);
+        ck_assert_int_eq(store_get(s, "d"), 0);
+        state_store_free(s);
+        free(path);
+}
+END_TEST
+
+START_TEST(test_file_of_nuls_state)
+{
+        char text[1000] = {};
+        char *path = t_path(tmpdir, "outputs");
+        StateStore *s;
+
+        write_bytes(path, text, sizeof(text));
+        s = store_new(tmpdir);
+        ck_assert(has_warning(s, 1, "NUL byte"));
+        state_store_free(s);
+        free(path);
+}
+END_TEST
+
 START_TEST(test_unwritable_dir)
 {
         char *file = t_path(tmpdir, "file");
@@ -509,6 +592,9 @@ static Suite *state_suite(void)
         tcase_add_test(tc, test_fifo_state_is_empty);
         tcase_add_test(tc, test_dev_zero_state_is_empty);
         tcase_add_test(tc, test_unwritable_dir);
+        tcase_add_test(tc, test_nul_after_value_is_not_off);
+        tcase_add_test(tc, test_control_bytes_in_state);
+        tcase_add_test(tc, test_file_of_nuls_state);
         tcase_add_test(tc, test_free_null);
         suite_add_tcase(s, tc);
 
