@@ -138,6 +138,19 @@ static LineKind classify_line(Parser *p, char *str, int num)
                 parser_error(p, p->lineno, "section header without ']'");
                 return LINE_SKIPPED;
         }
+        /* inih ends the header at an inline comment, a ';' after whitespace, and then sees no
+         * ']': say so rather than let the section before go on. */
+        for (const char *c = s + 1; c < end; c++)
+                if (*c == ';' && is_blank(c[-1])) {
+                        _cleanup_free_ char *header = strndup(s, (size_t)(end - s) + 1);
+
+                        parser_error(p, p->lineno,
+                                     "section header '%s': ';' after whitespace starts a comment, so "
+                                     "the header has no ']' (a section name is letters, digits, '-', "
+                                     "'_' and '.')",
+                                     header ?: "");
+                        return LINE_SKIPPED;
+                }
         if (end - s - 1 > SECTION_NAME_MAX) {
                 parser_error(p, p->lineno, "section name is longer than %d characters", SECTION_NAME_MAX);
                 snprintf(str, (size_t)num, "\n");

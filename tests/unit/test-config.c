@@ -812,6 +812,20 @@ START_TEST(test_unknown_section_type)
 }
 END_TEST
 
+START_TEST(test_comment_inside_section_header)
+{
+        /* inih takes " ;x]" for a comment, so it sees no ']': once reported as "duplicate name" (the
+         * section before went on) or "unknown section type ''". */
+        check_single_error("a.conf", "[output a ;x]\nline = GPIO27\n", 1, "section header '[output a ;x]'",
+                           "';' after whitespace starts a comment", NULL);
+        check_single_error("b.conf", "[output a]\nline = GPIO1\n[output a ;x]\nline = GPIO2\n", 3,
+                           "section header '[output a ;x]'", "comment", NULL);
+        check_single_error("c.conf", "[output b]\nline = GPIO1\n[output\t;a]\nline = GPIO2\n", 3,
+                           "section header '[output\\t;a]'", "comment", NULL);
+        check_single_error("d.conf", "[ ;output b]\nline = GPIO1\n", 1, "comment", NULL);
+}
+END_TEST
+
 START_TEST(test_output_without_name)
 {
         check_single_error("a.conf", "\n[output]\nline = GPIO1\n", 2, "[output]", "name", NULL);
@@ -1555,6 +1569,7 @@ static Suite *config_suite(void)
         tcase_add_test(tc, test_syntax_error_after_bom_header);
         tcase_add_test(tc, test_syntax_error_after_long_header);
         tcase_add_test(tc, test_unknown_section_type);
+        tcase_add_test(tc, test_comment_inside_section_header);
         tcase_add_test(tc, test_output_without_name);
         tcase_add_test(tc, test_output_name_blank);
         tcase_add_test(tc, test_output_invalid_name);
