@@ -20,8 +20,10 @@ struct StateStore {
         sd_event *event;
         char *dir;
         char *path;
-        StateEntry *entries;
-        size_t n_entries;
+        StateEntry *entries; /* in the order they were first saved (the file's order) */
+        size_t n_entries, n_allocated;
+        size_t *index; /* by name hash: entry number + 1, or 0 */
+        size_t index_size;
         bool dirty;
         bool failing; /* the last write failed (and was logged) */
         uint64_t last_write_us;
@@ -32,31 +34,77 @@ struct StateStore {
 /* Largest state file read, in bytes (100k outputs take about 3 MB). */
 #define STATE_FILE_MAX (64 * 1024 * 1024)
 
+/* The index: open addressing with linear probing over a power-of-two table of entry
+ * numbers + 1 (0 = empty), at most half full, so that loading n entries is O(n). */
+static uint32_t name_hash(const char *name)
+{
+        uint32_t h = 2166136261u; /* FNV-1a */
+
+        for (; *name; name++)
+                h = (h ^ (unsigned char)*name) * 16777619u;
+        return h;
+}
+
+static size_t *index_slot(size_t *index, size_t size, const StateEntry *entries, const char *name)
+{
+        size_t i = name_hash(name) & (size - 1);
+
+        while (index[i] != 0 && !streq(entries[index[i] - 1].name, name))
+                i = (i + 1) & (size - 1);
+        return &index[i];
+}
+
+static int index_grow(StateStore *s)
+{
+        size_t size = s->index_size ? s->index_size * 2 : 64, *index;
+
+        index = calloc(size, sizeof(size_t));
+        if (!index)
+                return -ENOMEM;
+        for (size_t i = 0; i < s->n_entries; i++)
+                *index_slot(index, size, s->entries, s->entries[i].name) = i + 1;
+        free(s->index);
+        s->index = index;
+        s->index_size = size;
+        return 0;
+}
+
 static StateEntry *store_find(StateStore *s, const char *name)
 {
-        for (size_t i = 0; i < s->n_entries; i++)
-                if (streq(s->entries[i].name, name))
-                        return &s->entries[i];
-        return NULL;
+        size_t *slot;
+
+        if (s->index_size == 0)
+                return NULL;
+        slot = index_slot(s->index, s->index_size, s->entries, name);
+        return *slot ? &s->entries[*slot - 1] : NULL;
 }
 
 static int store_put(StateStore *s, const char *name, bool value, bool *ret_changed)
 {
         StateEntry *e = store_find(s, name), *n;
+        char *copy;
 
         if (e) {
                 *ret_changed = e->value != value;
                 e->value = value;
                 return 0;
         }
-        n = realloc(s->entries, (s->n_entries + 1) * sizeof(StateEntry));
-        if (!n)
+        if ((s->n_entries + 1) * 2 > s->index_size && index_grow(s) < 0)
                 return -ENOMEM;
-        s->entries = n;
-        n[s->n_entries].name = strdup(name);
-        if (!n[s->n_entries].name)
+        if (s->n_entries == s->n_allocated) {
+                size_t k = s->n_allocated ? s->n_allocated * 2 : 16;
+
+                n = realloc(s->entries, k * sizeof(StateEntry));
+                if (!n)
+                        return -ENOMEM;
+                s->entries = n;
+                s->n_allocated = k;
+        }
+        copy = strdup(name);
+        if (!copy)
                 return -ENOMEM;
-        n[s->n_entries].value = value;
+        s->entries[s->n_entries] = (StateEntry){ .name = copy, .value = value };
+        *index_slot(s->index, s->index_size, s->entries, name) = s->n_entries + 1;
         s->n_entries++;
         *ret_changed = true;
         return 0;
@@ -340,6 +388,7 @@ StateStore *state_store_free(StateStore *s)
         for (size_t i = 0; i < s->n_entries; i++)
                 free(s->entries[i].name);
         free(s->entries);
+        free(s->index);
         strv_free(s->warnings);
         free(s->dir);
         free(s->path);
