@@ -25,10 +25,10 @@ struct StateStore {
         size_t *index; /* by name hash: entry number + 1, or 0 */
         size_t index_size;
         bool dirty;
-        bool failing; /* the last write failed (and was logged) */
-        uint64_t last_write_us;
-        sd_event_source *timer;
-        char **warnings; /* what loading found wrong, as "<file>:<line>: <message>" */
+        bool failing;           /* the last write failed (and was logged) */
+        uint64_t retry_us;      /* the interval of the next retry of a failed write; 0 if none failed */
+        sd_event_source *timer; /* the retry */
+        char **warnings;        /* what loading found wrong, as "<file>:<line>: <message>" */
 };
 
 /* Largest state file read, in bytes (100k outputs take about 3 MB). */
@@ -271,6 +271,31 @@ static int write_file(StateStore *s)
         return 0;
 }
 
+static int on_retry(sd_event_source *source, uint64_t time_us, void *userdata);
+
+/* Arms the retry of a failed write: STATE_RETRY_MIN_US after the first failure, then at doubling
+ * intervals up to STATE_RETRY_MAX_US. */
+static void schedule_retry(StateStore *s)
+{
+        uint64_t due;
+        int r;
+
+        s->retry_us = s->retry_us == 0 ? STATE_RETRY_MIN_US
+                                       : (s->retry_us * 2 < STATE_RETRY_MAX_US ? s->retry_us * 2
+                                                                               : STATE_RETRY_MAX_US);
+        due = monotonic_ns() / NSEC_PER_USEC + s->retry_us;
+        if (!s->timer)
+                r = sd_event_add_time(s->event, &s->timer, CLOCK_MONOTONIC, due, USEC_PER_MSEC, on_retry, s);
+        else {
+                r = sd_event_source_set_time(s->timer, due);
+                if (r >= 0)
+                        r = sd_event_source_set_enabled(s->timer, SD_EVENT_ONESHOT);
+        }
+        if (r < 0)
+                log_error_errno(r, "Cannot schedule a retry of saving output state to %s: %s", s->path,
+                                strerror(-r));
+}
+
 int state_store_flush(StateStore *s)
 {
         int r;
@@ -279,26 +304,26 @@ int state_store_flush(StateStore *s)
                 return 0;
 
         r = write_file(s);
-        /* The interval runs from the end of the write: from the loop's wake-up (sd_event_now())
-         * a slow write (fsync on a busy disk, or everything under qemu-user) would eat into it,
-         * and the next write could follow this one's end by much less than the interval. */
-        s->last_write_us = monotonic_ns() / NSEC_PER_USEC; /* not sd_event_now(): the wake-up */
         if (r < 0) {
                 if (!s->failing)
                         log_error_errno(r,
-                                        "Cannot save output state to %s: %s; will retry on the next change",
+                                        "Cannot save output state to %s: %s; will retry until it succeeds",
                                         s->path, strerror(-r));
                 s->failing = true;
+                schedule_retry(s);
                 return r;
         }
         if (s->failing)
                 log_info("Saved output state to %s again", s->path);
         s->failing = false;
         s->dirty = false;
+        s->retry_us = 0;
+        if (s->timer)
+                (void)sd_event_source_set_enabled(s->timer, SD_EVENT_OFF);
         return 0;
 }
 
-static int on_timer(sd_event_source *source, uint64_t time_us, void *userdata)
+static int on_retry(sd_event_source *source, uint64_t time_us, void *userdata)
 {
         (void)state_store_flush(userdata);
         return 0;
@@ -306,36 +331,18 @@ static int on_timer(sd_event_source *source, uint64_t time_us, void *userdata)
 
 int state_store_set_output(StateStore *s, const char *name, bool value)
 {
-        uint64_t now, due;
-        int enabled = SD_EVENT_OFF, r;
         bool changed;
+        int r;
 
         r = store_put(s, name, value, &changed);
         if (r < 0 || !changed)
                 return r;
         s->dirty = true;
 
-        /* Never write from the caller (a D-Bus handler): a timer does it, at once when the
-         * last write is a second old, else when that second is over. */
-        if (s->timer)
-                (void)sd_event_source_get_enabled(s->timer, &enabled);
-        if (enabled != SD_EVENT_OFF)
-                return 0; /* a write is already due */
-
-        r = sd_event_now(s->event, CLOCK_MONOTONIC, &now);
-        if (r < 0)
-                return r;
-        due = s->last_write_us + STATE_WRITE_INTERVAL_US;
-        if (s->last_write_us == 0 || due < now)
-                due = now;
-
-        if (!s->timer)
-                return sd_event_add_time(s->event, &s->timer, CLOCK_MONOTONIC, due, USEC_PER_MSEC, on_timer,
-                                         s);
-        r = sd_event_source_set_time(s->timer, due);
-        if (r >= 0)
-                r = sd_event_source_set_enabled(s->timer, SD_EVENT_ONESHOT);
-        return r;
+        /* Written before the caller (a D-Bus handler) replies, so that an acknowledged Set
+         * survives a kill -9 or a power cut; a failure is retried by the timer. */
+        (void)state_store_flush(s);
+        return 0;
 }
 
 int state_store_get_output(StateStore *s, const char *name, bool *ret)

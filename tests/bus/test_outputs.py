@@ -2,6 +2,7 @@
 """Configured outputs: io.pinbus1.Output, their lines, and restore across daemon restarts."""
 
 import os
+import signal
 
 import dbus
 import pytest
@@ -168,6 +169,20 @@ def test_restore_last_of_quick_changes(pinbus):
     c.output_call("porch", "Toggle")
     pinbus.daemon.restart()
     assert c.output("porch", "Value")
+
+
+def test_restore_survives_kill_9(pinbus):
+    """An acknowledged Set is on disk when the reply comes: a kill -9 right after it loses nothing
+    (not even a second change within a second of the first, which a rate limit would hold back)."""
+    c = pinbus.bus
+    for calls, expected in (([("Set", "b", False), ("Set", "b", True)], True),
+                            ([("Toggle",), ("Toggle",), ("Toggle",)], False),
+                            ([("Set", "b", True), ("Pulse", "bt", False, 60 * 1000000)], True)):
+        for call in calls:
+            c.output_call("porch", *call)
+        pinbus.daemon.stop(signal.SIGKILL)
+        pinbus.daemon.start()
+        assert c.output("porch", "Value") == expected, f"the value acknowledged by {calls[-1]} was lost"
 
 
 def test_restore_twice(pinbus):
