@@ -337,6 +337,13 @@ static void parser_begin_section(Parser *p, const char *section)
         while (is_blank(*name))
                 name++;
 
+        if (isempty(kind)) {
+                parser_error(p, p->lineno,
+                             "section header '[%s]' has no type: expected [output NAME], [button NAME] or "
+                             "[sensor NAME], with nothing before the type",
+                             section);
+                return;
+        }
         if (!streq(kind, "output") && !streq(kind, "button") && !streq(kind, "sensor")) {
                 parser_error(
                         p, p->lineno,
