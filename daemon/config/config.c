@@ -609,13 +609,15 @@ static int config_handler(void *user, const char *section, const char *name, con
         return 1;
 }
 
-int config_parse_file(Config *c, const char *path, char ***errors)
+int config_parse_data(Config *c, const char *path, const char *data, size_t size, char ***errors)
 {
-        _cleanup_free_ char *data = NULL, *error = NULL, *escaped_path = NULL;
-        size_t n_before = strv_length(*errors), size = 0;
+        _cleanup_free_ char *escaped_path = NULL;
+        size_t n_before = strv_length(*errors);
         Parser p = {
                 .config = c,
                 .errors = errors,
+                .data = data,
+                .size = size,
         };
         int r;
 
@@ -623,15 +625,6 @@ int config_parse_file(Config *c, const char *path, char ***errors)
         if (!escaped_path)
                 return -ENOMEM;
         p.path = escaped_path;
-
-        r = config_read_file(path, CONFIG_FILE_MAX, &data, &size, &error);
-        if (r < 0) {
-                if (error)
-                        (void)strv_consume(errors, TAKE_PTR(error));
-                return r;
-        }
-        p.data = data;
-        p.size = size;
 
         /* The handler reports its own errors and never fails for them: what inih returns
          * besides is a syntax error or an allocation failure. */
@@ -651,6 +644,21 @@ int config_parse_file(Config *c, const char *path, char ***errors)
         free(p.lines);
 
         return strv_length(*errors) > n_before ? -EINVAL : 0;
+}
+
+int config_parse_file(Config *c, const char *path, char ***errors)
+{
+        _cleanup_free_ char *data = NULL, *error = NULL;
+        size_t size = 0;
+        int r;
+
+        r = config_read_file(path, CONFIG_FILE_MAX, &data, &size, &error);
+        if (r < 0) {
+                if (error)
+                        (void)strv_consume(errors, TAKE_PTR(error));
+                return r;
+        }
+        return config_parse_data(c, path, data, size, errors);
 }
 
 int config_validate(Config *c, char ***errors)
@@ -716,6 +724,16 @@ int config_validate(Config *c, char ***errors)
                         }
         }
         (void)config_validate_sensors(c, errors);
+
+        /* These messages echo values too (a tab in a model option): escaped like the parser's. */
+        for (size_t i = n_before; *errors && (*errors)[i]; i++) {
+                char *e = config_escape((*errors)[i]);
+
+                if (e) {
+                        free((*errors)[i]);
+                        (*errors)[i] = e;
+                }
+        }
         return strv_length(*errors) > n_before ? -EINVAL : 0;
 }
 

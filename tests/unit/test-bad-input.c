@@ -130,6 +130,8 @@ static const BadFile bad_configs[] = {
           "[sensor a]\nmodel = bme280\nbus = 1\naddress = 0x76\n"
           "[sensor b]\nmodel = bme280\nbus = 1\naddress = 0x76\n",
           5, "like [sensor a]"),
+        T("tab in a model option (found by fuzz-config)",
+          "[sensor s]\nmodel = ads1115\nbus = 1\nchannel = 9\t4\n", 4, "9\\t4"),
         T("option the model lacks", "[sensor s]\nmodel = bme280\nbus = 1\ngain = 4.096\n", 4, "gain"),
         /* Bytes that are not text */
         B("NUL mid-line", "[output a]\nline = GP\0IO1\n", 2, "NUL byte (\\x00) at column 10"),
