@@ -290,3 +290,19 @@ def test_unwritable_state_dir_does_not_stop_the_daemon(pinbus):
     c.output_call("porch", "Toggle")
     assert c.output("porch", "Value")
     # Teardown checks that it still exits cleanly (status 0) although nothing could be saved.
+
+
+@pytest.mark.pinbusd(config=CONFIG, start=False)
+def test_fifo_state_file_does_not_block_ready(pinbus):
+    """A FIFO where the state file should be would block the read (and READY) forever: it is
+    refused, the outputs start at their initial values, and saving still works (the FIFO is
+    replaced by the rename)."""
+    os.makedirs(pinbus.daemon.state_dir)
+    os.mkfifo(os.path.join(pinbus.daemon.state_dir, "outputs"))
+    pinbus.daemon.start()
+    c = pinbus.bus
+    assert c.output("porch", "Value"), "porch starts at its initial value"
+    assert "not a regular file (a FIFO)" in pinbus.daemon.log_text()
+    c.output_call("porch", "Set", "b", False)
+    pinbus.daemon.restart()
+    assert not c.output("porch", "Value")
