@@ -113,7 +113,7 @@ tests_valgrind() {
 fuzz_seconds=${PINBUS_FUZZ_SECONDS:-60}
 tests_fuzz() {
         CC=clang setup build-fuzz -Dfuzz=enabled -Db_sanitize=address -Db_lundef=false \
-                -Dlibgpiod=enabled -Dtests=enabled -Dbus-tests=disabled -Dvm-tests=disabled -Dmqtt=disabled &&
+                -Dlibgpiod=enabled -Dtests=disabled -Dbus-tests=disabled -Dvm-tests=disabled -Dmqtt=disabled &&
                 meson test -C build-fuzz --suite fuzz --print-errorlogs &&
                 tests/fuzz/run.sh build-fuzz "$fuzz_seconds"
 }
