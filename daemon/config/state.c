@@ -117,7 +117,8 @@ typedef struct Loader {
         size_t size;
         size_t pos;
         unsigned lineno;
-        bool ignoring; /* after a refused line that may have been a header: values go nowhere */
+        bool ignoring;     /* after a refused line that may have been a header: values go nowhere */
+        size_t n_warnings; /* all of them, kept or not */
         bool oom;
 } Loader;
 
@@ -129,6 +130,8 @@ static void load_warning(Loader *l, unsigned lineno, const char *format, ...)
         va_list ap;
         int r;
 
+        if (l->n_warnings++ >= STATE_WARNINGS_MAX)
+                return; /* counted, for the summary store_load() adds */
         va_start(ap, format);
         r = vasprintf(&msg, format, ap);
         va_end(ap);
@@ -221,6 +224,10 @@ static void store_load(StateStore *s)
         r = ini_parse_stream(load_reader, &l, load_handler, &l);
         if (r > 0)
                 load_warning(&l, (unsigned)r, "malformed line; ignored");
+        if (l.n_warnings > STATE_WARNINGS_MAX &&
+            strv_extendf(&s->warnings, "%s: %zu more warnings left out", s->path,
+                         l.n_warnings - STATE_WARNINGS_MAX) < 0)
+                l.oom = true;
         for (char **w = s->warnings; w && *w; w++)
                 log_warning("%s", *w);
         if (l.oom)

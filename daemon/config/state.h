@@ -56,6 +56,9 @@ int state_store_set_output(StateStore *s, const char *name, bool value);
  * errno (and schedules a retry). */
 int state_store_flush(StateStore *s);
 
+/* Most warnings one load keeps (and logs), and one more saying how many were left out. */
+#define STATE_WARNINGS_MAX 50
+
 /* What loading found wrong in the state file (an unreadable or non-regular file, a line that
  * is not text, a bad value), as "<file>:<line>: <message>" strings, each also logged as a
  * warning; NULL if nothing. Owned by the store. */

@@ -629,6 +629,32 @@ START_TEST(test_100k_entries)
 }
 END_TEST
 
+START_TEST(test_warnings_are_bounded)
+{
+        /* A large damaged file is not logged line by line: at most STATE_WARNINGS_MAX warnings and
+         * one saying the rest were left out; the good entries are still read. */
+        char *path = t_path(tmpdir, "outputs");
+        FILE *f = fopen(path, "we");
+        StateStore *s;
+        size_t n;
+
+        ck_assert_ptr_nonnull(f);
+        for (unsigned i = 0; i < 5000; i++)
+                fprintf(f, "[output bad%u]\nvalue = maybe\n", i);
+        fprintf(f, "[output good]\nvalue = on\n");
+        ck_assert_int_eq(fclose(f), 0);
+        s = store_new(tmpdir);
+        n = 0;
+        for (char *const *w = state_store_get_warnings(s); w && *w; w++)
+                n++;
+        ck_assert_uint_eq(n, STATE_WARNINGS_MAX + 1);
+        ck_assert_ptr_nonnull(strstr(state_store_get_warnings(s)[n - 1], "more warnings left out"));
+        ck_assert_int_eq(store_get(s, "good"), 1);
+        state_store_free(s);
+        free(path);
+}
+END_TEST
+
 START_TEST(test_free_null)
 {
         ck_assert_ptr_null(state_store_free(NULL));
@@ -666,6 +692,7 @@ static Suite *state_suite(void)
         tcase_add_test(tc, test_control_bytes_in_state);
         tcase_add_test(tc, test_file_of_nuls_state);
         tcase_add_test(tc, test_free_null);
+        tcase_add_test(tc, test_warnings_are_bounded);
         tcase_add_test(tc, test_100k_entries);
         suite_add_tcase(s, tc);
 
