@@ -34,6 +34,8 @@ packages=(
         # modprobe and depmod: the vm rig loads i2c-stub in the guest through the host's kmod.
         kmod
         valgrind libc6-dbg clang-format
+        # The libFuzzer targets (tests/fuzz): clang and its runtime (libFuzzer, ASan).
+        clang libclang-rt-14-dev
         python3 python3-dbus python3-gi python3-pytest
         # pinbus-mqtt (mqtt/) and its tests against a real broker (tests/mqtt): the client
         # library, the broker, its command-line clients, paho for the test subscriber, and

@@ -2,8 +2,9 @@
 # SPDX-License-Identifier: LGPL-2.1-or-later
 #
 # The newcomer's "test" command, and what CI runs (.ci/run): installs the
-# dependencies, then runs every test three ways natively, and the unit and bus
-# suites in three cross builds for the Raspberry Pi's architectures:
+# dependencies, then runs every test three ways natively, the unit and bus
+# suites in three cross builds for the Raspberry Pi's architectures, and the
+# fuzz targets:
 #   1. build/       all suites, the vm suite included
 #                                                   meson test -C build
 #   2. build-asan/  all suites but vm, AddressSanitizer and UndefinedBehaviorSanitizer
@@ -15,6 +16,11 @@
 #   6. build-armhf64/  armhf with 64-bit time_t, as Debian 13 (the armhf file and
 #                      cross/arm-linux-gnueabihf-time64.ini)
 #                                                   meson test -C DIR --suite unit --suite bus
+#   7. build-fuzz/     the libFuzzer targets (tests/fuzz), clang with ASan: each
+#                      target's seed corpus once, then each fuzzed for
+#                      PINBUS_FUZZ_SECONDS (60) seconds, two at a time (about 2 minutes)
+#                                                   tests/fuzz/run.sh build-fuzz 60
+# PINBUS_FUZZ_SECONDS=0 leaves step 7 out.
 # The cross builds run their unit tests under qemu-user, and their bus tests
 # with this machine's Python driving pinbusd under qemu-user (the cross test
 # setup, see meson.build). PINBUS_CROSS=0 leaves steps 4 to 6 out (and
@@ -102,6 +108,16 @@ tests_valgrind() {
                 meson test -C build --setup=valgrind --print-errorlogs --suite unit --suite bus --suite mqtt
 }
 
+# The fuzz build: clang, ASan, -Dfuzz=enabled (tests/fuzz/meson.build); its seed corpora as
+# tests, then every target fuzzed for fuzz_seconds.
+fuzz_seconds=${PINBUS_FUZZ_SECONDS:-60}
+tests_fuzz() {
+        CC=clang setup build-fuzz -Dfuzz=enabled -Db_sanitize=address -Db_lundef=false \
+                -Dlibgpiod=enabled -Dtests=disabled -Dbus-tests=disabled -Dvm-tests=disabled -Dmqtt=disabled &&
+                meson test -C build-fuzz --suite fuzz --print-errorlogs &&
+                tests/fuzz/run.sh build-fuzz "$fuzz_seconds"
+}
+
 # tests_cross DIR CROSS_FILE...: the unit and bus suites of a cross build.
 tests_cross() {
         local dir=$1 f
@@ -117,19 +133,26 @@ tests_cross() {
 start=$SECONDS
 rm -f build/meson-logs/testlog*.json build-asan/meson-logs/testlog*.json
 rm -f build-arm64/meson-logs/testlog*.json build-armhf/meson-logs/testlog*.json build-armhf64/meson-logs/testlog*.json
-step "1/6 all tests (build/)" build/meson-logs/testlog.json tests_plain
-step "2/6 all tests but vm with ASan+UBSan (build-asan/, --setup=asan)" build-asan/meson-logs/testlog-asan.json tests_asan
-step "3/6 unit, bus and mqtt tests under valgrind (build/, --setup=valgrind)" build/meson-logs/testlog-valgrind.json tests_valgrind
+rm -f build-fuzz/meson-logs/testlog*.json
+step "1/7 all tests (build/)" build/meson-logs/testlog.json tests_plain
+step "2/7 all tests but vm with ASan+UBSan (build-asan/, --setup=asan)" build-asan/meson-logs/testlog-asan.json tests_asan
+step "3/7 unit, bus and mqtt tests under valgrind (build/, --setup=valgrind)" build/meson-logs/testlog-valgrind.json tests_valgrind
 if [ "$cross" != 0 ]; then
-        step "4/6 unit and bus tests on arm64 under qemu-user (build-arm64/)" build-arm64/meson-logs/testlog.json \
+        step "4/7 unit and bus tests on arm64 under qemu-user (build-arm64/)" build-arm64/meson-logs/testlog.json \
                 tests_cross build-arm64 cross/aarch64-linux-gnu.ini
-        step "5/6 unit and bus tests on armhf under qemu-user (build-armhf/)" build-armhf/meson-logs/testlog.json \
+        step "5/7 unit and bus tests on armhf under qemu-user (build-armhf/)" build-armhf/meson-logs/testlog.json \
                 tests_cross build-armhf cross/arm-linux-gnueabihf.ini
-        step "6/6 unit and bus tests on armhf with 64-bit time_t under qemu-user (build-armhf64/)" \
+        step "6/7 unit and bus tests on armhf with 64-bit time_t under qemu-user (build-armhf64/)" \
                 build-armhf64/meson-logs/testlog.json \
                 tests_cross build-armhf64 cross/arm-linux-gnueabihf.ini cross/arm-linux-gnueabihf-time64.ini
 else
-        summary+=("SKIP  4/6 to 6/6 cross builds (PINBUS_CROSS=0)")
+        summary+=("SKIP  4/7 to 6/7 cross builds (PINBUS_CROSS=0)")
+fi
+
+if [ "$fuzz_seconds" != 0 ]; then
+        step "7/7 libFuzzer targets, ${fuzz_seconds} s each (build-fuzz/)" build-fuzz/meson-logs/testlog.json tests_fuzz
+else
+        summary+=("SKIP  7/7 fuzz targets (PINBUS_FUZZ_SECONDS=0)")
 fi
 
 banner "Summary ($((SECONDS - start)) s)"

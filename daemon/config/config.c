@@ -3,8 +3,10 @@
 /*
  * inih does the INI parsing; this file adds what inih (as Debian builds it)
  * does not offer: line numbers, a notice when a section starts, '#' inline
- * comments, and all syntax errors rather than the first. All come from
- * wrapping inih's line reader, which records what it hands out:
+ * comments, and all syntax errors rather than the first. The file is read
+ * whole first (config/file.h: a regular file only, never a FIFO or a device
+ * that would block or never end), and inih is given its lines by a reader,
+ * which records what it hands out:
  *  - each file line's number and kind (blank or comment, section header,
  *    anything else), so the handler knows the line of the key it is given
  *    and lines that reached no handler call are syntax errors;
@@ -20,6 +22,7 @@
 #include <sys/stat.h>
 
 #include "config/config.h"
+#include "config/file.h"
 #include "gpio/line-spec.h"
 #include "util/duration.h"
 #include "util/strv.h"
@@ -43,8 +46,11 @@ typedef struct FileLine {
 
 typedef struct Parser {
         Config *config;
-        const char *path;
-        FILE *f;
+        const char *path; /* escaped, for messages and sources */
+        const char *data; /* the whole file */
+        size_t size;
+        size_t pos; /* where the next line starts */
+        bool oom;   /* the reader ran out of memory */
         char ***errors;
         unsigned lineno; /* file line of the text the reader returned last */
         FileLine *lines; /* by file line number - 1 */
@@ -63,7 +69,7 @@ static void parser_error(Parser *p, unsigned lineno, const char *format, ...) _p
 
 static void parser_error(Parser *p, unsigned lineno, const char *format, ...)
 {
-        _cleanup_free_ char *msg = NULL;
+        _cleanup_free_ char *msg = NULL, *escaped = NULL;
         va_list ap;
         int r;
 
@@ -74,7 +80,11 @@ static void parser_error(Parser *p, unsigned lineno, const char *format, ...)
         va_end(ap);
         if (r < 0)
                 return;
-        (void)strv_extendf(p->errors, "%s:%u: %s", p->path, lineno, msg);
+        /* Names and values are echoed: a \r or an ESC in them must not reach a terminal. */
+        escaped = config_escape(msg);
+        if (!escaped)
+                return;
+        (void)strv_extendf(p->errors, "%s:%u: %s", p->path, lineno, escaped);
         if (strv_length(*p->errors) == CONFIG_ERRORS_MAX)
                 (void)strv_extendf(p->errors, "%s: too many errors, giving up", p->path);
 }
@@ -98,6 +108,15 @@ static bool rest_is_empty(const char *s)
         return *s == '\0' || *s == ';' || *s == '#';
 }
 
+/* A header line, good or bad: the previous section has ended, and its keys go nowhere. */
+static void parser_end_section(Parser *p)
+{
+        p->section_ignored = true;
+        p->output = NULL;
+        p->button = NULL;
+        p->sensor = NULL;
+}
+
 /* Classifies the line just read, reports what only the reader can see, and
  * returns the text inih should get for it. */
 static LineKind classify_line(Parser *p, char *str, int num)
@@ -113,15 +132,25 @@ static LineKind classify_line(Parser *p, char *str, int num)
                 return LINE_OTHER;
 
         /* A header: whatever follows, the previous section has ended. */
-        p->section_ignored = true;
-        p->output = NULL;
-        p->button = NULL;
-        p->sensor = NULL;
+        parser_end_section(p);
         end = strchr(s, ']');
         if (!end) {
                 parser_error(p, p->lineno, "section header without ']'");
                 return LINE_SKIPPED;
         }
+        /* inih ends the header at an inline comment, a ';' after whitespace, and then sees no
+         * ']': say so rather than let the section before go on. */
+        for (const char *c = s + 1; c < end; c++)
+                if (*c == ';' && is_blank(c[-1])) {
+                        _cleanup_free_ char *header = strndup(s, (size_t)(end - s) + 1);
+
+                        parser_error(p, p->lineno,
+                                     "section header '%s': ';' after whitespace starts a comment, so "
+                                     "the header has no ']' (a section name is letters, digits, '-', "
+                                     "'_' and '.')",
+                                     header ?: "");
+                        return LINE_SKIPPED;
+                }
         if (end - s - 1 > SECTION_NAME_MAX) {
                 parser_error(p, p->lineno, "section name is longer than %d characters", SECTION_NAME_MAX);
                 snprintf(str, (size_t)num, "\n");
@@ -136,8 +165,9 @@ static LineKind classify_line(Parser *p, char *str, int num)
 static char *config_reader(char *str, int num, void *stream)
 {
         Parser *p = stream;
+        const char *line, *nl;
         FileLine *n;
-        size_t len;
+        size_t len, room = (size_t)num - 1;
 
         if (p->marker_pending) {
                 p->marker_pending = false;
@@ -145,28 +175,53 @@ static char *config_reader(char *str, int num, void *stream)
                 return str;
         }
 
-        if (!fgets(str, num, p->f))
+        if (p->pos >= p->size)
                 return NULL;
+        line = p->data + p->pos;
+        nl = memchr(line, '\n', p->size - p->pos);
+        len = nl ? (size_t)(nl - line) + 1 : p->size - p->pos; /* with its '\n' */
+        p->pos += len;
         p->lineno++;
 
         n = realloc(p->lines, p->lineno * sizeof(FileLine));
-        if (!n)
+        if (!n) {
+                p->oom = true;
                 return NULL;
+        }
         p->lines = n;
         p->n_lines = p->lineno;
         n[p->lineno - 1] = (FileLine){};
 
-        len = strlen(str);
-        if (len > 0 && str[len - 1] != '\n' && !feof(p->f)) {
-                int ch;
+        /* A NUL or control byte: the line is not text, and nothing of it reaches inih (a
+         * NUL would end the line early there). A header's section has ended all the same. */
+        {
+                _cleanup_free_ char *msg = NULL;
 
+                if (config_check_text(line, nl ? len - 1 : len, &msg) < 0) {
+                        p->oom = true;
+                        return NULL;
+                }
+                if (msg) {
+                        parser_error(p, p->lineno, "%s", msg);
+                        /* It may have been a header ("\0[output a]"): keys after it belong
+                         * to no section rather than to the one before. */
+                        if (memchr(line, '[', len))
+                                parser_end_section(p);
+                        snprintf(str, (size_t)num, "\n");
+                        n[p->lineno - 1].kind = LINE_SKIPPED;
+                        return str;
+                }
+        }
+
+        /* What fgets() into str would split: room for num - 2 characters and the '\n'. */
+        if (len > room || (!nl && len == room)) {
                 parser_error(p, p->lineno, "line is longer than %d characters", num - 2);
-                while ((ch = fgetc(p->f)) != EOF && ch != '\n')
-                        ;
                 snprintf(str, (size_t)num, "\n");
                 n[p->lineno - 1].kind = LINE_SKIPPED;
                 return str;
         }
+        memcpy(str, line, len);
+        str[len] = '\0';
 
         n[p->lineno - 1].kind = classify_line(p, str, num);
         return str;
@@ -282,6 +337,13 @@ static void parser_begin_section(Parser *p, const char *section)
         while (is_blank(*name))
                 name++;
 
+        if (isempty(kind)) {
+                parser_error(p, p->lineno,
+                             "section header '[%s]' has no type: expected [output NAME], [button NAME] or "
+                             "[sensor NAME], with nothing before the type",
+                             section);
+                return;
+        }
         if (!streq(kind, "output") && !streq(kind, "button") && !streq(kind, "sensor")) {
                 parser_error(
                         p, p->lineno,
@@ -506,12 +568,13 @@ static int config_handler(void *user, const char *section, const char *name, con
                 return 1;
         }
 
+        /* Keys after a refused header belong to no section: not checked, not reported. */
+        if (p->section_ignored)
+                return 1;
         if (isempty(section)) {
                 parser_error(p, p->lineno, "key '%s' is outside of any section", name);
                 return 1;
         }
-        if (p->section_ignored)
-                return 1;
 
         if (strv_contains(p->keys, name)) {
                 if (p->last_key && streq(p->last_key, name))
@@ -546,42 +609,32 @@ static int config_handler(void *user, const char *section, const char *name, con
         return 1;
 }
 
-int config_parse_file(Config *c, const char *path, char ***errors)
+int config_parse_data(Config *c, const char *path, const char *data, size_t size, char ***errors)
 {
-        _cleanup_fclose_ FILE *f = NULL;
+        _cleanup_free_ char *escaped_path = NULL;
         size_t n_before = strv_length(*errors);
-        struct stat st;
         Parser p = {
                 .config = c,
-                .path = path,
                 .errors = errors,
+                .data = data,
+                .size = size,
         };
         int r;
 
-        f = fopen(path, "re");
-        if (!f) {
-                r = -errno;
-                (void)strv_extendf(errors, "%s: cannot open: %s", path, strerror(-r));
-                return r;
-        }
-        if (fstat(fileno(f), &st) < 0 || S_ISDIR(st.st_mode)) {
-                (void)strv_extendf(errors, "%s: cannot read: %s", path,
-                                   strerror(S_ISDIR(st.st_mode) ? EISDIR : errno));
-                return -EISDIR;
-        }
-        p.f = f;
+        escaped_path = config_escape(path);
+        if (!escaped_path)
+                return -ENOMEM;
+        p.path = escaped_path;
 
         /* The handler reports its own errors and never fails for them: what inih returns
          * besides is a syntax error or an allocation failure. */
         r = ini_parse_stream(config_reader, &p, config_handler, &p);
         free(p.last_key);
         strv_free(p.keys);
-        if (r == -2 || (r >= 0 && !feof(f) && !ferror(f))) {
+        if (r == -2 || p.oom || (r >= 0 && p.pos < p.size)) {
                 free(p.lines);
                 return -ENOMEM;
         }
-        if (ferror(f))
-                (void)strv_extendf(errors, "%s: read error", path);
 
         /* Lines that should have reached the handler but did not are what inih refused. */
         for (size_t i = 0; i < p.n_lines; i++)
@@ -591,6 +644,21 @@ int config_parse_file(Config *c, const char *path, char ***errors)
         free(p.lines);
 
         return strv_length(*errors) > n_before ? -EINVAL : 0;
+}
+
+int config_parse_file(Config *c, const char *path, char ***errors)
+{
+        _cleanup_free_ char *data = NULL, *error = NULL;
+        size_t size = 0;
+        int r;
+
+        r = config_read_file(path, CONFIG_FILE_MAX, &data, &size, &error);
+        if (r < 0) {
+                if (error)
+                        (void)strv_consume(errors, TAKE_PTR(error));
+                return r;
+        }
+        return config_parse_data(c, path, data, size, errors);
 }
 
 int config_validate(Config *c, char ***errors)
@@ -656,6 +724,16 @@ int config_validate(Config *c, char ***errors)
                         }
         }
         (void)config_validate_sensors(c, errors);
+
+        /* These messages echo values too (a tab in a model option): escaped like the parser's. */
+        for (size_t i = n_before; *errors && (*errors)[i]; i++) {
+                char *e = config_escape((*errors)[i]);
+
+                if (e) {
+                        free((*errors)[i]);
+                        (*errors)[i] = e;
+                }
+        }
         return strv_length(*errors) > n_before ? -EINVAL : 0;
 }
 

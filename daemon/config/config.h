@@ -123,8 +123,14 @@ typedef struct Config {
  */
 int config_load(const char *path, bool required, Config **ret, char ***ret_errors);
 
-/* Parses one file into c, appending errors to *errors (a strv, may start NULL). */
+/* Parses one file into c, appending errors to *errors (a strv, may start NULL). The file must
+ * be a regular one (config/file.h); -EINVAL if it held errors. */
 int config_parse_file(Config *c, const char *path, char ***errors);
+
+/* Parses the size bytes at data (NULs allowed, no terminator needed) as config_parse_file()
+ * parses a file named path (used in messages only). Returns 0, -EINVAL after errors, or
+ * -ENOMEM. */
+int config_parse_data(Config *c, const char *path, const char *data, size_t size, char ***errors);
 
 /* Checks what needs all files: every output and button has a line, no line is used twice,
  * "hold-repeat = yes" gets its interval from hold-time; and the sensors, as config_validate_sensors(). */

@@ -289,3 +289,26 @@ def test_good_config_does_connect(tmp_path):
         proc.kill()
         proc.wait()
         bus.close()
+
+
+def test_fifo_config_is_refused_not_waited_for(tmp_path):
+    """A FIFO as the configuration would block the reader until a writer comes: refused at once."""
+    path = tmp_path / "pinbus.conf"
+    os.mkfifo(path)
+    for args in (["--check-config"], ["--simulate", "--bus-address=unix:path=/nonexistent"]):
+        p = run(*args, f"--config={path}", timeout=10)
+        assert p.returncode != 0
+        assert f"{path}: not a regular file (a FIFO)" in p.stderr, p.stderr
+
+
+def test_fifo_drop_in_is_refused(tmp_path):
+    path = tmp_path / "pinbus.conf"
+    path.write_text("[output porch]\nline = GPIO27\n")
+    d = tmp_path / "pinbus.conf.d"
+    d.mkdir()
+    os.mkfifo(d / "10-fifo.conf")
+    os.symlink("/dev/zero", d / "20-zero.conf")
+    p = run("--check-config", f"--config={path}", timeout=10)
+    assert p.returncode != 0
+    assert f"{d}/10-fifo.conf: not a regular file (a FIFO)" in p.stderr, p.stderr
+    assert f"{d}/20-zero.conf: not a regular file (a character device)" in p.stderr, p.stderr

@@ -2,6 +2,7 @@
 """Configured outputs: io.pinbus1.Output, their lines, and restore across daemon restarts."""
 
 import os
+import signal
 
 import dbus
 import pytest
@@ -170,6 +171,20 @@ def test_restore_last_of_quick_changes(pinbus):
     assert c.output("porch", "Value")
 
 
+def test_restore_survives_kill_9(pinbus):
+    """An acknowledged Set is on disk when the reply comes: a kill -9 right after it loses nothing
+    (not even a second change within a second of the first, which a rate limit would hold back)."""
+    c = pinbus.bus
+    for calls, expected in (([("Set", "b", False), ("Set", "b", True)], True),
+                            ([("Toggle",), ("Toggle",), ("Toggle",)], False),
+                            ([("Set", "b", True), ("Pulse", "bt", False, 60 * 1000000)], True)):
+        for call in calls:
+            c.output_call("porch", *call)
+        pinbus.daemon.stop(signal.SIGKILL)
+        pinbus.daemon.start()
+        assert c.output("porch", "Value") == expected, f"the value acknowledged by {calls[-1]} was lost"
+
+
 def test_restore_twice(pinbus):
     c = pinbus.bus
     c.output_call("porch", "Set", "b", False)
@@ -275,3 +290,19 @@ def test_unwritable_state_dir_does_not_stop_the_daemon(pinbus):
     c.output_call("porch", "Toggle")
     assert c.output("porch", "Value")
     # Teardown checks that it still exits cleanly (status 0) although nothing could be saved.
+
+
+@pytest.mark.pinbusd(config=CONFIG, start=False)
+def test_fifo_state_file_does_not_block_ready(pinbus):
+    """A FIFO where the state file should be would block the read (and READY) forever: it is
+    refused, the outputs start at their initial values, and saving still works (the FIFO is
+    replaced by the rename)."""
+    os.makedirs(pinbus.daemon.state_dir)
+    os.mkfifo(os.path.join(pinbus.daemon.state_dir, "outputs"))
+    pinbus.daemon.start()
+    c = pinbus.bus
+    assert c.output("porch", "Value"), "porch starts at its initial value"
+    assert "not a regular file (a FIFO)" in pinbus.daemon.log_text()
+    c.output_call("porch", "Set", "b", False)
+    pinbus.daemon.restart()
+    assert not c.output("porch", "Value")

@@ -3,6 +3,9 @@
 /* The configuration parser (daemon/config/config.h): config_load(), config_parse_file(), config_validate().
  */
 
+#include <sys/stat.h>
+#include <unistd.h>
+
 #include "config/config.h"
 #include "test-util.h"
 #include "util/strv.h"
@@ -153,6 +156,158 @@ static char **load_errors(const char *path)
         check_error_format(errors);
         return errors;
 }
+
+/* Writes n bytes (NULs allowed) as a file under the test's directory; returns its path. */
+static char *write_conf_n(const char *name, const char *text, size_t n)
+{
+        char *p = tpath(name);
+        FILE *f = fopen(p, "we");
+
+        ck_assert_ptr_nonnull(f);
+        ck_assert_uint_eq(fwrite(text, 1, n, f), n);
+        ck_assert_int_eq(fclose(f), 0);
+        return p;
+}
+
+/* Parses the n bytes as one file; returns its errors (freed at the end of the test). */
+static char **parse_errors_n(const char *text, size_t n, const char **ret_path)
+{
+        char *path = write_conf_n("bytes.conf", text, n);
+        Config *c = t_defer(config_free_void, config_new());
+        char **errors = NULL;
+
+        ck_assert_int_eq(config_parse_file(c, path, &errors), -EINVAL);
+        track_errors(errors);
+        check_error_format(errors);
+        *ret_path = path;
+        return errors;
+}
+
+/* No error holds a raw control byte. */
+static void check_errors_escaped(char **errors)
+{
+        for (char **e = errors; e && *e; e++)
+                for (const char *c = *e; *c; c++)
+                        ck_assert_msg((unsigned char)*c >= 0x20 && *c != 0x7f, "raw control byte in: %s",
+                                      *e);
+}
+
+START_TEST(test_nul_mid_line)
+{
+        /* A NUL in the middle of line 2: an error there, not an over-long line, and line 3 is
+         * still line 3 (its bad value is reported at 3). */
+        static const char text[] = "[output a]\nline = GP\0IO27\ninitial = maybe\nrestore = yes\n";
+        const char *path;
+        char **errors = parse_errors_n(text, sizeof(text) - 1, &path);
+
+        expect_error(errors, path, 2, "NUL byte", "column 10", NULL);
+        expect_error(errors, path, 3, "maybe", NULL);
+        ck_assert_uint_eq(strv_length(errors), 2);
+        for (char **e = errors; *e; e++)
+                ck_assert_msg(!strstr(*e, "longer than"), "%s", *e);
+}
+END_TEST
+
+START_TEST(test_nul_led_line)
+{
+        static const char text[] = "[output a]\n\0line = GPIO27\n";
+        const char *path;
+        char **errors = parse_errors_n(text, sizeof(text) - 1, &path);
+
+        expect_error(errors, path, 2, "NUL byte", "column 1", NULL);
+        ck_assert_uint_eq(strv_length(errors), 1);
+}
+END_TEST
+
+START_TEST(test_file_of_nuls)
+{
+        char text[4096] = {};
+        const char *path;
+        char **errors = parse_errors_n(text, sizeof(text), &path);
+
+        expect_error(errors, path, 1, "NUL byte", NULL);
+}
+END_TEST
+
+START_TEST(test_nul_at_end_of_value)
+{
+        static const char text[] = "[output a]\nline = GPIO27\ninitial = on\0\n";
+        const char *path;
+        char **errors = parse_errors_n(text, sizeof(text) - 1, &path);
+
+        expect_error(errors, path, 3, "NUL byte", NULL);
+        ck_assert_uint_eq(strv_length(errors), 1);
+}
+END_TEST
+
+START_TEST(test_cr_in_section_name_is_escaped)
+{
+        static const char text[] = "[output a\rb]\nline = GPIO27\n";
+        const char *path;
+        char **errors = parse_errors_n(text, sizeof(text) - 1, &path);
+
+        expect_error(errors, path, 1, "control character \\r", "[output a\\rb]", NULL);
+        check_errors_escaped(errors);
+        /* The section was refused: its keys are not checked, nor given to another section. */
+        ck_assert_uint_eq(strv_length(errors), 1);
+}
+END_TEST
+
+START_TEST(test_esc_in_section_name_is_escaped)
+{
+        static const char text[] = "[output x]\nline = GPIO26\n[output \x1b[31mred]\nline = GPIO27\n";
+        const char *path;
+        char **errors = parse_errors_n(text, sizeof(text) - 1, &path);
+
+        expect_error(errors, path, 3, "control character \\x1b", NULL);
+        check_errors_escaped(errors);
+        /* line = GPIO27 does not land in [output x] as a second 'line'. */
+        ck_assert_uint_eq(strv_length(errors), 1);
+}
+END_TEST
+
+START_TEST(test_control_bytes_in_value)
+{
+        static const char text[] = "[output a]\nline = GPIO\x07"
+                                   "27\ninitial = o\x7f"
+                                   "n\nactive-low = no\rx\n";
+        const char *path;
+        char **errors = parse_errors_n(text, sizeof(text) - 1, &path);
+
+        expect_error(errors, path, 2, "control character \\x07", NULL);
+        expect_error(errors, path, 3, "control character \\x7f", NULL);
+        expect_error(errors, path, 4, "control character \\r", NULL);
+        ck_assert_uint_eq(strv_length(errors), 3);
+        check_errors_escaped(errors);
+}
+END_TEST
+
+START_TEST(test_tab_and_crlf_are_text)
+{
+        char *path = write_conf("pinbus.conf", "[output a]\r\nline\t=\tGPIO5\r\ninitial = on\t# x\r\n");
+        Config *c = NULL;
+        char **errors = NULL;
+
+        ck_assert_int_eq(config_load(path, true, &c, &errors), 0);
+        print_errors(errors);
+        ck_assert_str_eq(c->outputs[0].line, "GPIO5");
+        ck_assert(c->outputs[0].initial);
+        config_free(c);
+}
+END_TEST
+
+START_TEST(test_control_bytes_in_dropin_name_escaped)
+{
+        char *path = write_conf("pinbus.conf", "");
+        char **errors;
+
+        make_dir("pinbus.conf.d");
+        write_conf("pinbus.conf.d/a\x1b[2Jb.conf", "[output a]\nline = GPIO5\nfoo = 1\n");
+        errors = load_errors(path);
+        check_errors_escaped(errors);
+        ck_assert_msg(strstr(errors[0], "a\\x1b[2Jb.conf:3: unknown key 'foo'"), "%s", errors[0]);
+}
+END_TEST
 
 /* ------------------------------------------------------------------------ */
 /* Good files */
@@ -470,6 +625,76 @@ START_TEST(test_main_path_is_directory)
 }
 END_TEST
 
+START_TEST(test_fifo_is_refused)
+{
+        /* A FIFO is not read (it would block until a writer comes): a named error at once. */
+        char *path = tpath("pinbus.conf");
+        char **errors;
+
+        ck_assert_int_eq(mkfifo(path, 0644), 0);
+        errors = load_errors(path);
+        ck_assert_msg(strstr(errors[0], path) && strstr(errors[0], "not a regular file") &&
+                              strstr(errors[0], "FIFO"),
+                      "%s", errors[0]);
+}
+END_TEST
+
+START_TEST(test_fifo_in_dropin_dir_is_refused)
+{
+        char *path = write_conf("pinbus.conf", "[output porch]\nline = GPIO27\n");
+        char *fifo;
+        char **errors;
+
+        make_dir("pinbus.conf.d");
+        fifo = tpath("pinbus.conf.d/10-fifo.conf");
+        ck_assert_int_eq(mkfifo(fifo, 0644), 0);
+        errors = load_errors(path);
+        ck_assert_uint_eq(strv_length(errors), 1);
+        ck_assert_msg(strstr(errors[0], fifo) && strstr(errors[0], "not a regular file"), "%s", errors[0]);
+}
+END_TEST
+
+START_TEST(test_symlink_to_dev_zero_is_refused)
+{
+        char *path = tpath("pinbus.conf");
+        char **errors;
+
+        ck_assert_int_eq(symlink("/dev/zero", path), 0);
+        errors = load_errors(path);
+        ck_assert_msg(strstr(errors[0], path) && strstr(errors[0], "not a regular file") &&
+                              strstr(errors[0], "character device"),
+                      "%s", errors[0]);
+}
+END_TEST
+
+START_TEST(test_directory_in_dropin_dir_is_refused)
+{
+        char *path = write_conf("pinbus.conf", "[output porch]\nline = GPIO27\n");
+        char **errors;
+
+        make_dir("pinbus.conf.d");
+        make_dir("pinbus.conf.d/10-dir.conf");
+        errors = load_errors(path);
+        ck_assert_uint_eq(strv_length(errors), 1);
+        ck_assert_msg(strstr(errors[0], "10-dir.conf") && strstr(errors[0], "directory"), "%s", errors[0]);
+}
+END_TEST
+
+START_TEST(test_symlink_to_regular_file_is_read)
+{
+        char *target = write_conf("real.conf", "[output porch]\nline = GPIO27\n");
+        char *path = tpath("pinbus.conf");
+        Config *c = NULL;
+        char **errors = NULL;
+
+        ck_assert_int_eq(symlink(target, path), 0);
+        ck_assert_int_eq(config_load(path, true, &c, &errors), 0);
+        ck_assert_ptr_null(errors);
+        ck_assert_uint_eq(c->n_outputs, 1);
+        config_free(c);
+}
+END_TEST
+
 START_TEST(test_parse_file_missing)
 {
         char *path = tpath("missing.conf");
@@ -584,6 +809,20 @@ START_TEST(test_unknown_section_type)
 {
         check_single_error("a.conf", "[output a]\nline = GPIO1\n[lamp porch]\nline = GPIO2\n", 3,
                            "unknown section", "lamp", NULL);
+}
+END_TEST
+
+START_TEST(test_comment_inside_section_header)
+{
+        /* inih takes " ;x]" for a comment, so it sees no ']': once reported as "duplicate name" (the
+         * section before went on) or "unknown section type ''". */
+        check_single_error("a.conf", "[output a ;x]\nline = GPIO27\n", 1, "section header '[output a ;x]'",
+                           "';' after whitespace starts a comment", NULL);
+        check_single_error("b.conf", "[output a]\nline = GPIO1\n[output a ;x]\nline = GPIO2\n", 3,
+                           "section header '[output a ;x]'", "comment", NULL);
+        check_single_error("c.conf", "[output b]\nline = GPIO1\n[output\t;a]\nline = GPIO2\n", 3,
+                           "section header '[output\\t;a]'", "comment", NULL);
+        check_single_error("d.conf", "[ ;output b]\nline = GPIO1\n", 1, "comment", NULL);
 }
 END_TEST
 
@@ -1312,6 +1551,11 @@ static Suite *config_suite(void)
         tcase_add_test(tc, test_missing_required);
         tcase_add_test(tc, test_parse_file_missing);
         tcase_add_test(tc, test_main_path_is_directory);
+        tcase_add_test(tc, test_fifo_is_refused);
+        tcase_add_test(tc, test_fifo_in_dropin_dir_is_refused);
+        tcase_add_test(tc, test_symlink_to_dev_zero_is_refused);
+        tcase_add_test(tc, test_directory_in_dropin_dir_is_refused);
+        tcase_add_test(tc, test_symlink_to_regular_file_is_read);
         suite_add_tcase(s, tc);
 
         tc = tcase_create("errors");
@@ -1325,6 +1569,7 @@ static Suite *config_suite(void)
         tcase_add_test(tc, test_syntax_error_after_bom_header);
         tcase_add_test(tc, test_syntax_error_after_long_header);
         tcase_add_test(tc, test_unknown_section_type);
+        tcase_add_test(tc, test_comment_inside_section_header);
         tcase_add_test(tc, test_output_without_name);
         tcase_add_test(tc, test_output_name_blank);
         tcase_add_test(tc, test_output_invalid_name);
@@ -1356,6 +1601,19 @@ static Suite *config_suite(void)
         tcase_add_test(tc, test_too_many_errors);
         tcase_add_test(tc, test_validate_direct);
         tcase_add_test(tc, test_parse_file_appends_errors);
+        suite_add_tcase(s, tc);
+
+        tc = tcase_create("bytes");
+        tcase_add_checked_fixture(tc, tmpdir_setup, tmpdir_teardown);
+        tcase_add_test(tc, test_nul_mid_line);
+        tcase_add_test(tc, test_nul_led_line);
+        tcase_add_test(tc, test_file_of_nuls);
+        tcase_add_test(tc, test_nul_at_end_of_value);
+        tcase_add_test(tc, test_cr_in_section_name_is_escaped);
+        tcase_add_test(tc, test_esc_in_section_name_is_escaped);
+        tcase_add_test(tc, test_control_bytes_in_value);
+        tcase_add_test(tc, test_tab_and_crlf_are_text);
+        tcase_add_test(tc, test_control_bytes_in_dropin_name_escaped);
         suite_add_tcase(s, tc);
 
         tc = tcase_create("sensors");
