@@ -278,68 +278,94 @@ def _print_edge(args, spec: str, value: bool, timestamp_ns: int, seqno: int) -> 
         print(f"{s}.{ns:09d} {seqno} {_onoff(value)}", flush=True)
 
 
+class _Waiting:
+    """What `monitor` and `wait` share while the loop runs: SIGINT and SIGTERM stop it, so does
+    pinbusd leaving the bus (daemon_gone), and an idle timeout in seconds (None: none) that
+    arm() starts again, as gpiomon's does with each edge (timed_out)."""
+
+    def __init__(self, pb: Pinbus, timeout=None):
+        self.pb, self.timeout = pb, timeout
+        self.daemon_gone = self.timed_out = False
+        self._timer = self._watch = None
+        self._old_handlers = {}
+
+    def __enter__(self):
+        # Before any claim, so that a SIGTERM as soon as a line is ours still releases it.
+        self._old_handlers = {sig: signal.signal(sig, lambda signum, frame: self.pb.stop())
+                              for sig in (signal.SIGINT, signal.SIGTERM)}
+        try:
+            self._watch = self.pb.bus.watch_name_owner(BUS_NAME, self._on_owner)
+        except BaseException:
+            self._restore_handlers()
+            raise
+        return self
+
+    def __exit__(self, *exc):
+        from gi.repository import GLib
+
+        if self._timer is not None:
+            GLib.source_remove(self._timer)
+            self._timer = None
+        self._watch.cancel()
+        self._restore_handlers()
+        return False
+
+    def _restore_handlers(self):
+        for sig, handler in self._old_handlers.items():
+            signal.signal(sig, handler)
+
+    def _on_owner(self, owner):
+        if not owner:
+            self.daemon_gone = True
+            self.pb.stop()
+
+    def _on_timeout(self):
+        from gi.repository import GLib
+
+        self.timed_out, self._timer = True, None
+        self.pb.stop()
+        return GLib.SOURCE_REMOVE
+
+    def arm(self):
+        from gi.repository import GLib
+
+        if self.timeout is not None:
+            if self._timer is not None:
+                GLib.source_remove(self._timer)
+            self._timer = GLib.timeout_add(max(0, round(self.timeout * 1000)), self._on_timeout)
+
+    def run(self):
+        self.arm()
+        self.pb.run()
+
+
 def _watch_edges(pb: Pinbus, args, on_edge, timeout=None, doing="monitoring") -> bool:
     """Claims args.spec with edge detection and runs the loop until pb.stop() (True), the
     idle timeout in seconds (False), SIGINT or SIGTERM (True); then releases the line.
     on_edge(line, value, timestamp_ns, seqno) gets each edge."""
-    from gi.repository import GLib
-
-    daemon_gone = False
-    timed_out = False
-    timer = None
-
-    def on_signal(signum, frame):
-        pb.stop()
-
-    def on_owner(owner):
-        nonlocal daemon_gone
-        if not owner:
-            daemon_gone = True
-            pb.stop()
-
-    def on_timeout():
-        nonlocal timed_out, timer
-        timed_out, timer = True, None
-        pb.stop()
-        return GLib.SOURCE_REMOVE
-
-    def arm():
-        nonlocal timer
-        if timeout is not None:
-            if timer is not None:
-                GLib.source_remove(timer)
-            timer = GLib.timeout_add(max(0, round(timeout * 1000)), on_timeout)
-
-    def edge(value: bool, timestamp_ns: int, seqno: int):
-        arm()  # an idle timeout: it starts again with each edge, as gpiomon's
-        on_edge(line, value, timestamp_ns, seqno)
-
-    # Before the claim, so that a SIGTERM as soon as the line is ours still releases it.
-    old_handlers = {sig: signal.signal(sig, on_signal) for sig in (signal.SIGINT, signal.SIGTERM)}
-    try:
+    with _Waiting(pb, timeout) as waiting:
         line = pb.line(args.spec)
-        watch = pb.bus.watch_name_owner(BUS_NAME, on_owner)
+
+        def edge(value: bool, timestamp_ns: int, seqno: int):
+            waiting.arm()
+            on_edge(line, value, timestamp_ns, seqno)
+
         sub = line.on_edge(edge)  # before the claim: no edge is missed
-        pb.claim(line, direction="input", edge=args.edge, bias=args.bias,
-                 active_low=args.active_low or None,
-                 debounce_us=(args.debounce // timedelta(microseconds=1)
-                              if args.debounce is not None else None))
         try:
-            arm()
-            pb.run()
+            pb.claim(line, direction="input", edge=args.edge, bias=args.bias,
+                     active_low=args.active_low or None,
+                     debounce_us=(args.debounce // timedelta(microseconds=1)
+                                  if args.debounce is not None else None))
+            try:
+                waiting.run()
+            finally:
+                if not waiting.daemon_gone:
+                    pb.release(line)
         finally:
-            if timer is not None:
-                GLib.source_remove(timer)
             sub.remove()
-            watch.cancel()
-            if not daemon_gone:
-                pb.release(line)
-    finally:
-        for sig, handler in old_handlers.items():
-            signal.signal(sig, handler)
-    if daemon_gone:
+    if waiting.daemon_gone:
         raise PinbusError(f"pinbusd left the bus while {doing} line {line.spec}")
-    return not timed_out
+    return not waiting.timed_out
 
 
 def cmd_monitor(pb: Pinbus, args) -> int:
@@ -349,64 +375,29 @@ def cmd_monitor(pb: Pinbus, args) -> int:
 
 def _wait_button(pb: Pinbus, args, button, timeout) -> int:
     """`pinbus wait BUTTON`: COUNT presses of a configured button (its debounced Pressed events)."""
-    from gi.repository import GLib
-
     seen = 0
-    timed_out = daemon_gone = False
-    timer = None
 
-    def on_signal(signum, frame):
-        pb.stop()
+    with _Waiting(pb, timeout) as waiting:
+        def on_pressed(timestamp_ns):
+            nonlocal seen
+            if seen < args.count:
+                seen += 1
+                waiting.arm()
+                if args.json:
+                    _print_json({"button": args.spec, "event": "pressed", "timestamp_ns": timestamp_ns})
+                else:
+                    print(f"{_stamp(timestamp_ns)} pressed", flush=True)
+                if seen == args.count:
+                    pb.stop()
 
-    def on_owner(owner):
-        nonlocal daemon_gone
-        if not owner:
-            daemon_gone = True
-            pb.stop()
-
-    def on_timeout():
-        nonlocal timed_out, timer
-        timed_out, timer = True, None
-        pb.stop()
-        return GLib.SOURCE_REMOVE
-
-    def arm():
-        nonlocal timer
-        if timeout is not None:
-            if timer is not None:
-                GLib.source_remove(timer)
-            timer = GLib.timeout_add(max(0, round(timeout * 1000)), on_timeout)
-
-    def on_pressed(timestamp_ns):
-        nonlocal seen
-        if seen < args.count:
-            seen += 1
-            arm()
-            if args.json:
-                _print_json({"button": args.spec, "event": "pressed", "timestamp_ns": timestamp_ns})
-            else:
-                print(f"{_stamp(timestamp_ns)} pressed", flush=True)
-            if seen == args.count:
-                pb.stop()
-
-    old_handlers = {sig: signal.signal(sig, on_signal) for sig in (signal.SIGINT, signal.SIGTERM)}
-    try:
-        watch = pb.bus.watch_name_owner(BUS_NAME, on_owner)
         sub = button.on_pressed(on_pressed)
         try:
-            arm()
-            pb.run()
+            waiting.run()
         finally:
-            if timer is not None:
-                GLib.source_remove(timer)
             sub.remove()
-            watch.cancel()
-    finally:
-        for sig, handler in old_handlers.items():
-            signal.signal(sig, handler)
-    if daemon_gone:
+    if waiting.daemon_gone:
         raise PinbusError(f"pinbusd left the bus while waiting for button {args.spec}")
-    if timed_out:
+    if waiting.timed_out:
         return EXIT_TIMEOUT
     return 0 if seen >= args.count else 130
 
