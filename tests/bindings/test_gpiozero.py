@@ -8,7 +8,6 @@ polls with scaled timeouts; the script test checks the order of what it prints, 
 fast it prints it.
 """
 
-import queue
 import subprocess
 import sys
 import threading
@@ -16,6 +15,7 @@ import time
 
 import pytest
 from pbharness import scaled
+from pbharness.cli import OutputLines
 from pbharness.client import poll_until
 
 gpiozero = pytest.importorskip("gpiozero", reason="python3-gpiozero is not installed")
@@ -72,38 +72,6 @@ def line_props(client, name):
     return client.line(name).properties()
 
 
-class Lines:
-    """A subprocess's stdout, line by line, read on a thread."""
-
-    def __init__(self, proc):
-        self.proc = proc
-        self.lines = []
-        self._queue = queue.Queue()
-        self._thread = threading.Thread(target=self._read, daemon=True)
-        self._thread.start()
-
-    def _read(self):
-        for line in self.proc.stdout:
-            self._queue.put(line.rstrip("\n"))
-        self._queue.put(None)
-
-    def wait(self, predicate, seconds, what):
-        """Reads lines until predicate(lines) holds; fails after the (scaled) timeout."""
-        deadline = time.monotonic() + scaled(seconds)
-        while not predicate(self.lines):
-            try:
-                line = self._queue.get(timeout=max(0.0, deadline - time.monotonic()))
-            except queue.Empty:
-                line = ""
-            if line is None or time.monotonic() > deadline:
-                self.proc.kill()
-                _, err = self.proc.communicate()
-                pytest.fail(f"waiting for {what}: the script printed {self.lines}"
-                            + (" and exited" if line is None else "") + f"\nstderr: {err}")
-            if line:
-                self.lines.append(line)
-
-
 def test_tutorial_button_script_unchanged(daemon, sim, tmp_path, script_env):
     """The tutorial's script, run as a user would with GPIOZERO_PIN_FACTORY=pinbus, prints
     "Button Pressed" exactly while the test holds GPIO2 down (bouncing, as a real contact)."""
@@ -111,7 +79,7 @@ def test_tutorial_button_script_unchanged(daemon, sim, tmp_path, script_env):
     script.write_text(TUTORIAL_BUTTON)
     proc = subprocess.Popen([sys.executable, str(script)], stdout=subprocess.PIPE, stderr=subprocess.PIPE,
                             text=True, env={**script_env, "GPIOZERO_PIN_FACTORY": "pinbus"})
-    out = Lines(proc)
+    out = OutputLines(proc)
     try:
         out.wait(lambda ls: len(ls) >= 2, 20, "two lines before the press")
         # Every line printed so far was evaluated before the press.

@@ -2,8 +2,11 @@
 """Running the bindings' `pinbus` command (python3 -m pinbus) from the source tree against a test bus."""
 
 import os
+import queue
 import subprocess
 import sys
+import threading
+import time
 
 from . import BINDINGS_PYTHON, scaled
 
@@ -43,3 +46,38 @@ class Cli:
         return subprocess.Popen([*cli_command(), "--address", self.address, *args],
                                 stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
                                 env=cli_env())
+
+
+class OutputLines:
+    """The lines a running process (stdout a text pipe) prints, read on a thread of their own, so
+    that a test can wait for what a script prints without blocking on its pipe."""
+
+    def __init__(self, proc):
+        self.proc = proc
+        self.lines = []
+        self._queue = queue.Queue()
+        threading.Thread(target=self._read, daemon=True).start()
+
+    def _read(self):
+        for line in self.proc.stdout:
+            self._queue.put(line.rstrip("\n"))
+        self._queue.put(None)
+
+    def wait(self, predicate, seconds, what):
+        """Reads lines until predicate(lines) holds; after the (scaled) timeout, or when the
+        process exits first, kills it and fails the test with what it printed."""
+        import pytest
+
+        deadline = time.monotonic() + scaled(seconds)
+        while not predicate(self.lines):
+            try:
+                line = self._queue.get(timeout=max(0.0, deadline - time.monotonic()))
+            except queue.Empty:
+                line = ""
+            if line is None or time.monotonic() > deadline:
+                self.proc.kill()
+                _, err = self.proc.communicate()
+                pytest.fail(f"waiting for {what}: the script printed {self.lines}"
+                            + (" and exited" if line is None else "") + f"\nstderr: {err}")
+            if line:
+                self.lines.append(line)

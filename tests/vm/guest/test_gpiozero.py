@@ -10,16 +10,15 @@ the scripts print is checked, never how fast they print it.
 
 import importlib.util
 import os
-import queue
 import signal
 import subprocess
 import sys
-import threading
 import time
 
 import pytest
 
 from pbharness import BINDINGS_PYTHON, scaled
+from pbharness.cli import OutputLines
 from pbharness.client import pump
 from pbharness.names import LINE, line_path
 
@@ -62,38 +61,13 @@ def script_env(pinbus, tmp_path):
     return env
 
 
-class Lines:
-    def __init__(self, proc):
-        self.proc, self.lines, self._q = proc, [], queue.Queue()
-        threading.Thread(target=self._read, daemon=True).start()
-
-    def _read(self):
-        for line in self.proc.stdout:
-            self._q.put(line.rstrip("\n"))
-        self._q.put(None)
-
-    def wait(self, predicate, seconds, what):
-        deadline = time.monotonic() + scaled(seconds)
-        while not predicate(self.lines):
-            try:
-                line = self._q.get(timeout=max(0.0, deadline - time.monotonic()))
-            except queue.Empty:
-                line = ""
-            if line is None or time.monotonic() > deadline:
-                self.proc.kill()
-                _, err = self.proc.communicate()
-                pytest.fail(f"waiting for {what}: the script printed {self.lines}\nstderr: {err}")
-            if line:
-                self.lines.append(line)
-
-
 def test_gpiozero_button_script(pinbus, gpio_sim, tmp_path, script_env):
     sim = gpio_sim("bcm2711")
     script = tmp_path / "button.py"
     script.write_text(BUTTON)
     proc = subprocess.Popen([sys.executable, str(script)], stdout=subprocess.PIPE, stderr=subprocess.PIPE,
                             text=True, env={**script_env, "GPIOZERO_PIN_FACTORY": "pinbus"})
-    out = Lines(proc)
+    out = OutputLines(proc)
     try:
         out.wait(lambda ls: len(ls) >= 2, 60, "two lines before the press")
         assert sim.get_pull(2) == "pull-up", "Button(2) asked the kernel for the pull-up"
