@@ -48,19 +48,17 @@ static void announce(Service *s, Chip *c, bool added)
                             added ? "appeared" : "went away", strerror(-r));
 }
 
-void bus_chip_added(void *userdata, Chip *c)
+int bus_chip_added(void *userdata, Chip *c)
 {
         Service *s = userdata;
         int r;
 
         r = bus_chip_name(s, c);
-        if (r < 0) {
-                log_error("Chip %s: cannot name its objects: %s", chip_get_name(c), strerror(-r));
-                return;
-        }
-        if (!s->serving)
-                return;
-        announce(s, c, true);
+        if (r < 0)
+                return r;
+        if (s->serving)
+                announce(s, c, true);
+        return 0;
 }
 
 void bus_chip_removed(void *userdata, Chip *c)

@@ -11,8 +11,9 @@ int bus_chip_register(Service *s);
 /* Gives chip c and its lines their object paths. Errors: -ENOMEM. */
 int bus_chip_name(Service *s, Chip *c);
 
-/* Frontend callbacks: InterfacesAdded for the chip and its lines, InterfacesRemoved, and
- * Manager.Chips changed. */
-void bus_chip_added(void *userdata, Chip *c);
+/* Frontend callbacks: object paths and InterfacesAdded for the chip and its lines (-ENOMEM when
+ * the paths cannot be made: the chip is then not added), InterfacesRemoved, and Manager.Chips
+ * changed. */
+int bus_chip_added(void *userdata, Chip *c);
 void bus_chip_removed(void *userdata, Chip *c);
 void bus_chips_changed(void *userdata);

@@ -188,7 +188,14 @@ int daemon_add_chip(Daemon *d, PbChip *pb)
                 chip_free(c);
                 return r;
         }
-        FRONTEND_CALL(d, chip_added, c);
+        if (d->frontend && d->frontend->chip_added) {
+                r = d->frontend->chip_added(d->frontend_userdata, c);
+                if (r < 0) {
+                        daemon_unindex_chip(d, c);
+                        chip_free(c);
+                        return r;
+                }
+        }
         FRONTEND_CALL(d, chips_changed);
         return 0;
 }

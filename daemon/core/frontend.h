@@ -80,8 +80,10 @@ struct Frontend {
         void (*sensor_changed)(void *userdata, Sensor *s, unsigned changes);
 
         /* A chip and its lines were added to, or are about to be taken from, the daemon (still
-         * findable then); after either, chips_changed: the list of chips is the new one. */
-        void (*chip_added)(void *userdata, Chip *c);
+         * findable then); after either, chips_changed: the list of chips is the new one.
+         * chip_added returns 0, or a negative errno (the front end cannot serve the chip, e.g.
+         * -ENOMEM): the chip is then not added. */
+        int (*chip_added)(void *userdata, Chip *c);
         void (*chip_removed)(void *userdata, Chip *c);
         void (*chips_changed)(void *userdata);
 };

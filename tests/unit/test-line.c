@@ -116,9 +116,10 @@ static void pub_line_edge(void *userdata, Line *l, const PbEdgeEvent *event)
         ((Published *)userdata)->edges++;
 }
 
-static void pub_chip_added(void *userdata, Chip *c)
+static int pub_chip_added(void *userdata, Chip *c)
 {
         ((Published *)userdata)->chips_added++;
+        return 0;
 }
 
 static void pub_chip_removed(void *userdata, Chip *c)
@@ -358,6 +359,30 @@ START_TEST(test_lost_with_chip_and_back)
 }
 END_TEST
 
+static int refuse_chip(void *userdata, Chip *c)
+{
+        return -ENOMEM;
+}
+
+static const Frontend refusing_frontend = {
+        .chip_added = refuse_chip,
+};
+
+START_TEST(test_chip_refused_by_front_end)
+{
+        PbChip *pb = NULL;
+
+        daemon_remove_chip(ctx, line_get_chip(find("GPIO17")), &pb);
+        ck_assert_ptr_nonnull(pb);
+        /* A front end that cannot serve the chip (no memory for its paths): it is not added. */
+        daemon_set_frontend(ctx, &refusing_frontend, NULL);
+        ck_assert_int_eq(daemon_add_chip(ctx, pb), -ENOMEM);
+        ck_assert_uint_eq(ctx->n_chips, 0);
+        ck_assert_uint_eq(ctx->n_lines, 0);
+        ck_assert_ptr_null(daemon_find_line_by_object_name(ctx, "GPIO17"));
+}
+END_TEST
+
 START_TEST(test_find_line_errors)
 {
         CoreError e = CORE_ERROR_NULL;
@@ -407,6 +432,7 @@ static Suite *line_suite(void)
         tcase_add_test(tc, test_keep_after_owner_left);
         tcase_add_test(tc, test_edges_go_to_holder_or_front_end);
         tcase_add_test(tc, test_lost_with_chip_and_back);
+        tcase_add_test(tc, test_chip_refused_by_front_end);
         tcase_add_test(tc, test_find_line_errors);
         tcase_add_test(tc, test_wave_durations_checked);
         suite_add_tcase(s, tc);
